@@ -1,0 +1,312 @@
+using Automation.Engine.Bookmarks;
+using Automation.Engine.Definitions;
+using Automation.Engine.Persistence;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Automation.Engine.Execution;
+
+/// <summary>
+/// Runs workflows durably: every transition (instance state, bookmarks, timers, journal) is committed in one
+/// transaction before its effects are acted on (timers scheduled, stimuli delivered, events published). Resumption is
+/// by bookmark id or stimulus hash, never by scanning instances, and optimistic concurrency makes each bookmark resume
+/// at most once even when several nodes race.
+/// </summary>
+public sealed partial class WorkflowRuntime
+{
+    private const int MaxConflictRetries = 8;
+    private const int MaxEventDepth = 8;
+
+    private readonly IWorkflowStore store;
+    private readonly WorkflowInvoker invoker;
+    private readonly TimeProvider timeProvider;
+    private readonly IdGenerator ids;
+    private readonly WorkflowEngineOptions options;
+    private readonly IReadOnlyList<IWorkflowTimerScheduler> schedulers;
+    private readonly ILogger logger;
+
+    /// <summary>Creates the runtime.</summary>
+    /// <param name="store">The store.</param>
+    /// <param name="invoker">The in-memory runner.</param>
+    /// <param name="timeProvider">The clock.</param>
+    /// <param name="ids">Id generator.</param>
+    /// <param name="options">Engine options.</param>
+    /// <param name="schedulers">Timer schedulers to notify after commits (none in the CLI).</param>
+    /// <param name="logger">Logs ids only.</param>
+    public WorkflowRuntime(
+        IWorkflowStore store,
+        WorkflowInvoker invoker,
+        TimeProvider timeProvider,
+        IdGenerator ids,
+        WorkflowEngineOptions options,
+        IEnumerable<IWorkflowTimerScheduler> schedulers,
+        ILogger<WorkflowRuntime>? logger = null)
+    {
+        this.store = store;
+        this.invoker = invoker;
+        this.timeProvider = timeProvider;
+        this.ids = ids;
+        this.options = options;
+        this.schedulers = schedulers.ToList();
+        this.logger = logger ?? NullLogger<WorkflowRuntime>.Instance;
+    }
+
+    /// <summary>Starts an instance of a definition version, commits it, then acts on its effects.</summary>
+    /// <param name="definition">The definition version (it must be stored for the instance to resume later).</param>
+    /// <param name="start">Input, correlation id, trigger activity.</param>
+    /// <param name="cancellationToken">Cancels the run; nothing is committed then.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="WorkflowValidationException">The definition is invalid; nothing is stored.</exception>
+    public Task<WorkflowRunResult> StartAsync(WorkflowDefinition definition, StartWorkflowOptions? start = null, CancellationToken cancellationToken = default) =>
+        StartCoreAsync(definition, start, 0, cancellationToken);
+
+    /// <summary>Resumes a bookmark. Returns <c>null</c> when the bookmark no longer exists (already resumed,
+    /// instance cancelled), so a late or repeated stimulus is harmless.</summary>
+    /// <param name="bookmarkId">The bookmark id.</param>
+    /// <param name="input">The stimulus payload handed to the activity.</param>
+    /// <param name="cancellationToken">Cancels the run.</param>
+    /// <returns>The result, or <c>null</c>.</returns>
+    public Task<WorkflowRunResult?> ResumeAsync(string bookmarkId, object? input = null, CancellationToken cancellationToken = default) =>
+        ResumeCoreAsync(bookmarkId, input, 0, cancellationToken);
+
+    /// <summary>
+    /// Delivers a stimulus: resumes every bookmark with its hash (and correlation id), and starts every published
+    /// workflow whose trigger has the hash. When nothing matches, the stimulus is queued for
+    /// <see cref="WorkflowEngineOptions.StimulusTimeToLive"/> so a bookmark committed just after still receives it.
+    /// </summary>
+    /// <param name="activityType">The activity type the stimulus is for, for example <c>Elsa.Event</c>.</param>
+    /// <param name="payload">The stimulus payload the hash is computed from (for events, <see cref="EventPayload"/>).</param>
+    /// <param name="correlationId">Only bookmarks with this correlation id are resumed, when set.</param>
+    /// <param name="input">Data handed to resumed or started activities.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The runs that resulted.</returns>
+    public Task<IReadOnlyList<WorkflowRunResult>> TriggerAsync(string activityType, object payload, string? correlationId, object? input, CancellationToken cancellationToken = default) =>
+        TriggerCoreAsync(activityType, payload, correlationId, input, 0, cancellationToken);
+
+    /// <summary>Publishes a named event (as <c>Elsa.PublishEvent</c> does).</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="correlationId">Only instances with this correlation id are resumed, when set.</param>
+    /// <param name="payload">The event payload (the <c>Result</c> of the resumed <c>Elsa.Event</c>).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The runs that resulted.</returns>
+    public Task<IReadOnlyList<WorkflowRunResult>> PublishEventAsync(string eventName, string? correlationId, object? payload, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(eventName);
+        return TriggerCoreAsync("Elsa.Event", new EventPayload(eventName), correlationId, payload, 0, cancellationToken);
+    }
+
+    /// <summary>Cancels an instance: its bookmarks and timers are dropped.</summary>
+    /// <param name="instanceId">The instance id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The state after cancelling, or <c>null</c> when the instance does not exist.</returns>
+    public async Task<WorkflowState?> CancelAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            var state = await store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
+            if (state is null || state.Status is WorkflowStatus.Finished or WorkflowStatus.Faulted or WorkflowStatus.Cancelled)
+            {
+                return state;
+            }
+
+            var expected = state.Revision;
+            state.Status = WorkflowStatus.Cancelled;
+            state.Bookmarks.Clear();
+            state.JoinTokens.Clear();
+            state.FinishedAt = state.UpdatedAt = timeProvider.GetUtcNow();
+            try
+            {
+                await store.CommitAsync(new WorkflowCommit(state, expected, []), cancellationToken).ConfigureAwait(false);
+                LogCancelled(instanceId);
+                return state;
+            }
+            catch (WorkflowConcurrencyException) when (attempt < MaxConflictRetries)
+            {
+                // Another run moved the instance on; read it again.
+            }
+        }
+    }
+
+    /// <summary>Resumes every timer due now (used at start to catch up on timers that fell due while the host was down).</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>How many timers were resumed.</returns>
+    public async Task<int> ResumeDueTimersAsync(CancellationToken cancellationToken = default)
+    {
+        var due = await store.ListTimersAsync(timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var resumed = 0;
+        foreach (var timer in due)
+        {
+            if (await ResumeAsync(timer.Id, null, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                resumed++;
+            }
+        }
+
+        return resumed;
+    }
+
+    private async Task<WorkflowRunResult> StartCoreAsync(WorkflowDefinition definition, StartWorkflowOptions? start, int depth, CancellationToken cancellationToken)
+    {
+        var result = await invoker.StartAsync(definition, start, cancellationToken).ConfigureAwait(false);
+        await store.CommitAsync(new WorkflowCommit(result.State, 0, result.Journal), cancellationToken).ConfigureAwait(false);
+        LogTransition(result.InstanceId, definition.DefinitionId, result.Status);
+        await AfterCommitAsync(result, depth, cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    private async Task<WorkflowRunResult?> ResumeCoreAsync(string bookmarkId, object? input, int depth, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(bookmarkId);
+        for (var attempt = 0; ; attempt++)
+        {
+            var bookmark = await store.GetBookmarkAsync(bookmarkId, cancellationToken).ConfigureAwait(false);
+            if (bookmark is null)
+            {
+                return null;
+            }
+
+            var state = await store.GetInstanceAsync(bookmark.InstanceId, cancellationToken).ConfigureAwait(false);
+            if (state is null || state.Status != WorkflowStatus.Suspended || !state.Bookmarks.Exists(b => b.Id == bookmarkId))
+            {
+                return null;
+            }
+
+            var definition = await store.GetDefinitionVersionAsync(state.DefinitionVersionId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Instance {state.InstanceId} runs definition version {state.DefinitionVersionId}, which is not stored.");
+            var expected = state.Revision;
+            var result = await invoker.ResumeAsync(definition, state, bookmark, input, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await store.CommitAsync(new WorkflowCommit(result.State, expected, result.Journal), cancellationToken).ConfigureAwait(false);
+            }
+            catch (WorkflowConcurrencyException) when (attempt < MaxConflictRetries)
+            {
+                LogConflict(state.InstanceId, bookmarkId);
+                continue;
+            }
+
+            LogTransition(result.InstanceId, state.DefinitionId, result.Status);
+            await AfterCommitAsync(result, depth, cancellationToken).ConfigureAwait(false);
+            return result;
+        }
+    }
+
+    private async Task<IReadOnlyList<WorkflowRunResult>> TriggerCoreAsync(string activityType, object payload, string? correlationId, object? input, int depth, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(activityType);
+        ArgumentNullException.ThrowIfNull(payload);
+        var hash = BookmarkHasher.Hash(activityType, payload);
+        var results = new List<WorkflowRunResult>();
+        await ResumeMatchingAsync(hash, correlationId, input, depth, results, cancellationToken).ConfigureAwait(false);
+
+        foreach (var definition in await store.ListDefinitionsAsync(VersionOptions.Published, null, cancellationToken).ConfigureAwait(false))
+        {
+            IReadOnlyList<WorkflowTrigger> triggers;
+            try
+            {
+                triggers = invoker.GetTriggers(definition);
+            }
+            catch (WorkflowValidationException)
+            {
+                continue;
+            }
+
+            foreach (var trigger in triggers.Where(t => t.Hash == hash))
+            {
+                var start = new StartWorkflowOptions
+                {
+                    CorrelationId = correlationId,
+                    TriggerActivityId = trigger.ActivityId,
+                    Input = new Dictionary<string, object?> { ["payload"] = input },
+                };
+                results.Add(await StartCoreAsync(definition, start, depth, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        if (results.Count > 0)
+        {
+            return results;
+        }
+
+        // Nothing waits yet: queue it, then look again to close the race with a bookmark committed meanwhile.
+        var now = timeProvider.GetUtcNow();
+        var stimulus = new Stimulus
+        {
+            Id = ids.NewId(),
+            Hash = hash,
+            CorrelationId = correlationId,
+            Input = input,
+            CreatedAt = now,
+            ExpiresAt = now + options.StimulusTimeToLive,
+        };
+        await store.EnqueueStimulusAsync(stimulus, cancellationToken).ConfigureAwait(false);
+        var late = await store.FindBookmarksAsync(hash, correlationId, cancellationToken).ConfigureAwait(false);
+        if (late.Count > 0 && await store.DeleteStimulusAsync(stimulus.Id, cancellationToken).ConfigureAwait(false))
+        {
+            await ResumeMatchingAsync(hash, correlationId, input, depth, results, cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
+    private async Task ResumeMatchingAsync(string hash, string? correlationId, object? input, int depth, List<WorkflowRunResult> results, CancellationToken cancellationToken)
+    {
+        foreach (var bookmark in await store.FindBookmarksAsync(hash, correlationId, cancellationToken).ConfigureAwait(false))
+        {
+            if (await ResumeCoreAsync(bookmark.Id, input, depth, cancellationToken).ConfigureAwait(false) is { } result)
+            {
+                results.Add(result);
+            }
+        }
+    }
+
+    private async Task AfterCommitAsync(WorkflowRunResult result, int depth, CancellationToken cancellationToken)
+    {
+        foreach (var bookmark in result.NewBookmarks)
+        {
+            if (!result.State.Bookmarks.Contains(bookmark))
+            {
+                continue;
+            }
+
+            if (bookmark.ResumeAt is not null)
+            {
+                foreach (var scheduler in schedulers)
+                {
+                    await scheduler.ScheduleAsync(bookmark, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            else if (await store.TakeStimulusAsync(bookmark.Hash, bookmark.CorrelationId, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } stimulus)
+            {
+                await ResumeCoreAsync(bookmark.Id, stimulus.Input, depth, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        if (depth >= MaxEventDepth)
+        {
+            if (result.PublishedEvents.Count > 0)
+            {
+                LogEventDepth(result.InstanceId, MaxEventDepth);
+            }
+
+            return;
+        }
+
+        foreach (var published in result.PublishedEvents)
+        {
+            await TriggerCoreAsync("Elsa.Event", new EventPayload(published.EventName), published.CorrelationId, published.Payload, depth + 1, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Debug, Message = "Instance {InstanceId} of {DefinitionId} is {Status}")]
+    private partial void LogTransition(string instanceId, string definitionId, WorkflowStatus status);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Debug, Message = "Instance {InstanceId} changed while resuming bookmark {BookmarkId}; retrying")]
+    private partial void LogConflict(string instanceId, string bookmarkId);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Instance {InstanceId} cancelled")]
+    private partial void LogCancelled(string instanceId);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Instance {InstanceId} published events at nesting depth {Depth}; not dispatched to stop an event loop")]
+    private partial void LogEventDepth(string instanceId, int depth);
+}
