@@ -25,8 +25,9 @@ public sealed class ActivityNode
     /// <summary>The node id, <c>Workflow1:root:&lt;id&gt;</c>.</summary>
     public string NodeId => Definitions.Json.GetString(Json, "nodeId") ?? "";
 
-    /// <summary>Returns the stored input entry (<c>{typeName, expression:{type,value}}</c>) for a property name.</summary>
+    /// <summary>Returns the stored input entry for a property name: <c>{typeName, expression:{type,value}}</c> for
+    /// wrapped inputs, the bare value (such as FlowSwitch's case array) for unwrapped ones.</summary>
     /// <param name="propertyName">The input's property name, in any case.</param>
     /// <returns>The entry, or <c>null</c> when absent.</returns>
-    public JsonObject? GetInput(string propertyName) => Json[JsonNaming.CamelCase(propertyName)] as JsonObject;
+    public JsonNode? GetInput(string propertyName) => Json[JsonNaming.CamelCase(propertyName)];
 }

@@ -101,7 +101,7 @@ internal sealed class JavaScriptExpression : CompiledExpression
         if (value.IsNumber())
         {
             var number = value.AsNumber();
-            return number == Math.Floor(number) && Math.Abs(number) < 9e15 ? (long)number : number;
+            return number == Math.Floor(number) && Math.Abs(number) < 9e15 ? (object)(long)number : number;
         }
 
         var json = new JsonSerializer(engine).Serialize(value);

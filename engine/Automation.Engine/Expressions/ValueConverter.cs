@@ -19,7 +19,7 @@ public static class ValueConverter
     /// <returns>The converted value; <c>default</c> for null or empty text when the target is not a string.</returns>
     /// <exception cref="FormatException">The text is not in a format the target type accepts.</exception>
     /// <exception cref="InvalidCastException">The value cannot become the target type.</exception>
-    public static T? Convert<T>(object? value) => (T?)Convert(value, typeof(T));
+    public static T? Convert<T>(object? value) => Convert(value, typeof(T)) is T typed ? typed : default;
 
     /// <summary>Converts a value.</summary>
     /// <param name="value">The value.</param>

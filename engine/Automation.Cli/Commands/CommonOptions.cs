@@ -1,0 +1,33 @@
+using System.CommandLine;
+using Automation.Engine.Descriptors;
+using Automation.Engine.Execution;
+using Automation.Engine.Hosting;
+using Automation.Engine.Plugins;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Automation.Cli.Commands;
+
+internal static class CommonOptions
+{
+    public static Option<DirectoryInfo?> Plugins() => new("--plugins") { Description = "A folder of activity plugins to load." };
+
+    /// <summary>Builds the engine's services, loading plugins and reporting those that fail on <paramref name="error"/>.</summary>
+    public static ServiceProvider EngineServices(DirectoryInfo? plugins, TextWriter error, TextWriter? console = null, Action<IServiceCollection>? configure = null)
+    {
+        var registry = new ActivityRegistry();
+        if (plugins is not null)
+        {
+            foreach (var failure in PluginLoader.LoadAll(plugins.FullName, registry).Where(r => !r.Succeeded))
+            {
+                error.WriteLine($"plugin {failure.Path} failed to load: {failure.Error}");
+            }
+        }
+
+        var services = new ServiceCollection();
+        services.AddSingleton(registry);
+        services.AddSingleton(new WorkflowConsole(console ?? TextWriter.Null));
+        configure?.Invoke(services);
+        services.AddAutomationEngine();
+        return services.BuildServiceProvider();
+    }
+}

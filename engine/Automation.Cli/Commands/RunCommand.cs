@@ -1,0 +1,118 @@
+using System.CommandLine;
+using System.Text.Json;
+using Automation.Engine.Definitions;
+using Automation.Engine.Execution;
+using Automation.Engine.Expressions;
+using Automation.Engine.Persistence;
+using Automation.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Automation.Cli.Commands;
+
+/// <summary>
+/// <c>automation run FILE [--input name=value ...] [--db sqlite|postgres] [--connection STRING]</c>: stores the
+/// definition, runs it until it finishes, faults or suspends, prints the journal, and last <c>status: ...</c>.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var file = new Argument<FileInfo>("file") { Description = "The workflow definition (Elsa 3 JSON)." };
+        var inputs = new Option<string[]>("--input") { Description = "A workflow input as name=value (JSON values are parsed).", AllowMultipleArgumentsPerToken = true };
+        var db = new Option<string>("--db") { Description = "The store: sqlite (default) or postgres.", DefaultValueFactory = _ => "sqlite" };
+        db.AcceptOnlyFromAmong("sqlite", "postgres");
+        var connection = new Option<string?>("--connection") { Description = "The store's connection string; SQLite defaults to a file in the user's data folder." };
+        var plugins = CommonOptions.Plugins();
+        var command = new Command("run", "Runs a definition until it finishes, faults or suspends.") { file, inputs, db, connection, plugins };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var definition = await DefinitionFile.ReadAsync(parseResult.GetValue(file)!, error, cancellationToken).ConfigureAwait(false);
+            if (definition is null)
+            {
+                return CliApplication.Invalid;
+            }
+
+            if (!TryParseInputs(parseResult.GetValue(inputs) ?? [], out var input, out var inputError))
+            {
+                await error.WriteLineAsync(inputError).ConfigureAwait(false);
+                return CliApplication.Invalid;
+            }
+
+            var provider = parseResult.GetValue(db)!;
+            var store = WorkflowStoreFactory.Create(provider, parseResult.GetValue(connection) ?? DefaultConnection(provider));
+            using var services = CommonOptions.EngineServices(parseResult.GetValue(plugins), error, output, s => s.AddSingleton(store));
+
+            // Validate before anything is stored, so a definition that cannot run leaves nothing behind.
+            var problems = services.GetRequiredService<WorkflowCompiler>().Validate(definition);
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems)
+                {
+                    await error.WriteLineAsync(problem.ToString()).ConfigureAwait(false);
+                }
+
+                return CliApplication.Invalid;
+            }
+
+            await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            definition.IsLatest = true;
+            definition.IsPublished = true;
+            await store.SaveDefinitionAsync(definition, cancellationToken).ConfigureAwait(false);
+            var result = await services.GetRequiredService<WorkflowRuntime>()
+                .StartAsync(definition, new StartWorkflowOptions { Input = input }, cancellationToken).ConfigureAwait(false);
+            foreach (var entry in result.Journal)
+            {
+                await output.WriteLineAsync(entry.ToString()).ConfigureAwait(false);
+            }
+
+            await output.WriteLineAsync($"instance: {result.InstanceId}").ConfigureAwait(false);
+            await output.WriteLineAsync($"status: {result.Status}").ConfigureAwait(false);
+            return result.Status is WorkflowStatus.Finished or WorkflowStatus.Suspended ? CliApplication.Ok : CliApplication.Failed;
+        });
+        return command;
+    }
+
+    private static string DefaultConnection(string provider)
+    {
+        if (provider == "postgres")
+        {
+            return Environment.GetEnvironmentVariable("AUTOMATION_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=automation;Password=automation;Database=automation";
+        }
+
+        var folder = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "automation");
+        Directory.CreateDirectory(folder);
+        return "Data Source=" + Path.Combine(folder, "automation.db");
+    }
+
+    private static bool TryParseInputs(string[] pairs, out Dictionary<string, object?> input, out string error)
+    {
+        input = new Dictionary<string, object?>(StringComparer.Ordinal);
+        error = "";
+        foreach (var pair in pairs)
+        {
+            var separator = pair.IndexOf('=', StringComparison.Ordinal);
+            if (separator <= 0)
+            {
+                error = $"--input '{pair}' must be name=value.";
+                return false;
+            }
+
+            var value = pair[(separator + 1)..];
+            input[pair[..separator]] = ParseValue(value);
+        }
+
+        return true;
+    }
+
+    private static object? ParseValue(string value)
+    {
+        try
+        {
+            return PlainJson.Parse(value);
+        }
+        catch (JsonException)
+        {
+            return value;
+        }
+    }
+}
