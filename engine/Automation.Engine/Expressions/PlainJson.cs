@@ -48,7 +48,7 @@ public static class PlainJson
             case JsonValueKind.String:
                 return element.GetString();
             case JsonValueKind.Number:
-                return element.TryGetInt64(out var whole) ? whole : element.GetDouble();
+                return element.TryGetInt64(out var whole) ? (object)whole : element.GetDouble();
             case JsonValueKind.True:
                 return true;
             case JsonValueKind.False:
@@ -84,7 +84,7 @@ public static class PlainJson
     private static object? FromValue(JsonValue value) => value.GetValueKind() switch
     {
         JsonValueKind.String => value.GetValue<string>(),
-        JsonValueKind.Number => value.TryGetValue<long>(out var whole) ? whole : double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture),
+        JsonValueKind.Number => value.TryGetValue<long>(out var whole) ? (object)whole : double.Parse(value.ToJsonString(), CultureInfo.InvariantCulture),
         JsonValueKind.True => true,
         JsonValueKind.False => false,
         _ => null,

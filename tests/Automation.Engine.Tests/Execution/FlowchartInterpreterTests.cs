@@ -323,7 +323,7 @@ public sealed class FlowchartInterpreterTests
         Assert.Equal(WorkflowStatus.Finished, result.Status);
         var published = Assert.Single(result.PublishedEvents);
         Assert.Equal("reminder-sent", published.EventName);
-        Assert.Equal(1L, ((Dictionary<string, object?>)published.Payload!)["n"]);
+        Assert.Equal(1L, Assert.IsType<long>(((Dictionary<string, object?>)published.Payload!)["n"]));
     }
 
     [Fact]
