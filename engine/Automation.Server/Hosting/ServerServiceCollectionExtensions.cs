@@ -1,0 +1,66 @@
+using Automation.Engine.Execution;
+using Automation.Engine.Hosting;
+using Automation.Engine.Persistence;
+using Automation.Persistence;
+using Automation.Server.Scheduling;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Quartz;
+
+namespace Automation.Server.Hosting;
+
+/// <summary>Registers the server's features.</summary>
+internal static class ServerServiceCollectionExtensions
+{
+    public static WebApplicationBuilder AddAutomationServer(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<AutomationServerOptions>().BindConfiguration(AutomationServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddProblemDetails();
+        services.AddAutomationEngine();
+        services.AddSingleton<IWorkflowStore>(provider => CreateStore(provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value, builder.Environment));
+        services.AddSingleton<PluginCatalog>();
+        services.AddSingleton<ApiKeyProvider>();
+        services.AddSingleton<IWorkflowTimerScheduler, QuartzTimerScheduler>();
+        services.AddQuartz(q => q.UseInMemoryStore());
+        services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddHostedService<WorkflowHostService>();
+        services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
+        return builder;
+    }
+
+    private static IWorkflowStore CreateStore(AutomationServerOptions options, IHostEnvironment environment)
+    {
+        var connectionString = options.Store.ConnectionString;
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            if (options.Store.Provider != "sqlite")
+            {
+                throw new OptionsValidationException(AutomationServerOptions.Section, typeof(AutomationServerOptions), ["Automation:Store:ConnectionString is required for PostgreSQL."]);
+            }
+
+            var data = Path.GetFullPath(options.DataPath, environment.ContentRootPath);
+            Directory.CreateDirectory(data);
+            connectionString = "Data Source=" + Path.Combine(data, "automation.db");
+        }
+
+        return WorkflowStoreFactory.Create(options.Store.Provider, connectionString);
+    }
+}
+
+/// <summary>Ready when the store answers.</summary>
+internal sealed class StoreHealthCheck(IWorkflowStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await store.ListInstancesAsync(new InstanceQuery { Take = 1 }, cancellationToken).ConfigureAwait(false);
+            return HealthCheckResult.Healthy();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return HealthCheckResult.Unhealthy("The store did not answer: " + exception.GetType().Name);
+        }
+    }
+}

@@ -1,0 +1,129 @@
+using Automation.Engine.Definitions;
+using Automation.Engine.Descriptors;
+using Automation.Engine.Execution;
+using Automation.Engine.Persistence;
+using Automation.Engine.Plugins;
+using Microsoft.Extensions.Options;
+
+namespace Automation.Server.Hosting;
+
+/// <summary>
+/// Brings the engine up before requests are served: migrates the store, loads plugins (a failing plugin is logged
+/// with its path and reason and skipped), imports and publishes the sample workflows, and hands every stored timer to
+/// Quartz so timers that fell due while the host was down fire once now and future ones at their time.
+/// </summary>
+internal sealed partial class WorkflowHostService(
+    IWorkflowStore store,
+    ActivityRegistry registry,
+    WorkflowCompiler compiler,
+    IEnumerable<IWorkflowTimerScheduler> schedulers,
+    IOptions<AutomationServerOptions> options,
+    IHostEnvironment environment,
+    PluginCatalog plugins,
+    ILogger<WorkflowHostService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        LoadPlugins();
+        await ImportWorkflowsAsync(cancellationToken).ConfigureAwait(false);
+        var timers = await store.ListTimersAsync(null, cancellationToken).ConfigureAwait(false);
+        foreach (var timer in timers)
+        {
+            foreach (var scheduler in schedulers)
+            {
+                await scheduler.ScheduleAsync(timer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        LogTimersRestored(timers.Count);
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private void LoadPlugins()
+    {
+        var path = Path.GetFullPath(options.Value.PluginsPath, environment.ContentRootPath);
+        foreach (var result in PluginLoader.LoadAll(path, registry))
+        {
+            plugins.Add(result);
+            if (result.Succeeded)
+            {
+                LogPluginLoaded(result.Path, result.ActivityCount);
+            }
+            else
+            {
+                LogPluginFailed(result.Path, result.Error!);
+            }
+        }
+    }
+
+    private async Task ImportWorkflowsAsync(CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(options.Value.WorkflowsPath))
+        {
+            return;
+        }
+
+        var folder = Path.GetFullPath(options.Value.WorkflowsPath, environment.ContentRootPath);
+        if (!Directory.Exists(folder))
+        {
+            return;
+        }
+
+        foreach (var file in Directory.GetFiles(folder, "*.json").Order(StringComparer.Ordinal))
+        {
+            WorkflowDefinition definition;
+            try
+            {
+                definition = WorkflowDefinitionJson.Parse(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false));
+            }
+            catch (WorkflowDefinitionFormatException exception)
+            {
+                LogWorkflowUnreadable(Path.GetFileName(file), exception.JsonPath);
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(definition.DefinitionId)
+                || await store.FindDefinitionAsync(definition.DefinitionId, VersionOptions.Latest, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                continue;
+            }
+
+            var problems = compiler.Validate(definition);
+            if (problems.Count > 0)
+            {
+                LogWorkflowInvalid(Path.GetFileName(file), problems.Count, problems[0].ToString());
+                continue;
+            }
+
+            if (string.IsNullOrEmpty(definition.Id))
+            {
+                definition.Id = definition.DefinitionId + "-v" + definition.Version;
+            }
+
+            definition.IsLatest = true;
+            definition.IsPublished = true;
+            await store.SaveDefinitionAsync(definition, cancellationToken).ConfigureAwait(false);
+            LogWorkflowImported(definition.DefinitionId, definition.Version);
+        }
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Restored {Count} workflow timers")]
+    private partial void LogTimersRestored(int count);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Plugin {Path} loaded with {Count} activities")]
+    private partial void LogPluginLoaded(string path, int count);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Error, Message = "Plugin {Path} failed to load: {Reason}")]
+    private partial void LogPluginFailed(string path, string reason);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Warning, Message = "Workflow file {File} is not readable JSON at {JsonPath}; skipped")]
+    private partial void LogWorkflowUnreadable(string file, string jsonPath);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Warning, Message = "Workflow file {File} has {Count} problems (first: {First}); skipped")]
+    private partial void LogWorkflowInvalid(string file, int count, string first);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Information, Message = "Published workflow {DefinitionId} v{Version}")]
+    private partial void LogWorkflowImported(string definitionId, int version);
+}
