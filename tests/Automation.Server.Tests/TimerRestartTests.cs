@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Automation.Engine.Execution;
+using Automation.Engine.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Automation.Server.Tests;
+
+public sealed class TimerRestartTests : IDisposable
+{
+    private readonly string data = Directory.CreateTempSubdirectory("automation-server-").FullName;
+    private readonly string workflows = Path.Combine(AppContext.BaseDirectory, "Workflows");
+    private readonly StringWriter console = new();
+
+    [Fact]
+    public async Task Delay_HostStoppedBeforeDueAndRestartedAfter_CompletesExactlyOnce()
+    {
+        string instanceId;
+        await using (var first = new ServerFactory(data, workflows, console))
+        {
+            var client = Authorized(first);
+            var response = await client.PostAsJsonAsync("/api/workflows/delay-then-write/execute", new { input = new { } });
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("Suspended", body.GetProperty("status").GetString());
+            instanceId = body.GetProperty("instanceId").GetString()!;
+        }
+
+        // The host is down while the one-second timer falls due.
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.DoesNotContain("timer fired", console.ToString(), StringComparison.Ordinal);
+
+        await using (var second = new ServerFactory(data, workflows, console))
+        {
+            var state = await WaitForAsync(second, instanceId, WorkflowStatus.Finished);
+            Assert.Equal(WorkflowStatus.Finished, state.Status);
+        }
+
+        await using (var third = new ServerFactory(data, workflows, console))
+        {
+            var store = third.Services.GetRequiredService<IWorkflowStore>();
+            await Authorized(third).GetAsync("/health/ready");
+            var journal = await store.GetJournalAsync(instanceId);
+            Assert.Single(journal, e => e.ActivityId == "done" && e.Event == JournalEvent.Completed);
+            Assert.Empty(await store.ListTimersAsync(null));
+        }
+
+        Assert.Equal(1, console.ToString().Split('\n').Count(l => l.Trim() == "timer fired"));
+    }
+
+    [Fact]
+    public async Task Delay_RestartedBeforeDue_FiresAtItsTime()
+    {
+        string instanceId;
+        await using (var first = new ServerFactory(data, workflows, console))
+        {
+            var response = await Authorized(first).PostAsJsonAsync("/api/workflows/delay-then-write/execute", new { });
+            instanceId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instanceId").GetString()!;
+        }
+
+        await using var second = new ServerFactory(data, workflows, console);
+        var state = await WaitForAsync(second, instanceId, WorkflowStatus.Finished);
+
+        Assert.Equal(WorkflowStatus.Finished, state.Status);
+        Assert.Equal(1, console.ToString().Split('\n').Count(l => l.Trim() == "timer fired"));
+    }
+
+    [Fact]
+    public async Task Api_WithoutKey_IsUnauthorizedButHealthIsOpen()
+    {
+        await using var server = new ServerFactory(data, workflows, console);
+        var client = server.CreateClient();
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.PostAsJsonAsync("/api/workflows/delay-then-write/execute", new { })).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await client.GetAsync("/api/activities/descriptors")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Execute_UnknownWorkflow_IsNotFoundProblem()
+    {
+        await using var server = new ServerFactory(data, workflows, console);
+
+        var response = await Authorized(server).PostAsJsonAsync("/api/workflows/nope/execute", new { });
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains("definitionId", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static HttpClient Authorized(ServerFactory factory)
+    {
+        var client = factory.CreateClient();
+        client.DefaultRequestHeaders.Add("Authorization", "ApiKey " + ServerFactory.ApiKey);
+        return client;
+    }
+
+    private static async Task<WorkflowState> WaitForAsync(ServerFactory server, string instanceId, WorkflowStatus status)
+    {
+        var store = server.Services.GetRequiredService<IWorkflowStore>();
+        _ = server.CreateClient(); // starts the host
+        WorkflowState? state = null;
+        for (var i = 0; i < 100 && state?.Status != status; i++)
+        {
+            await Task.Delay(100);
+            state = await store.GetInstanceAsync(instanceId);
+        }
+
+        return state!;
+    }
+
+    public void Dispose()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(data, recursive: true);
+    }
+}
