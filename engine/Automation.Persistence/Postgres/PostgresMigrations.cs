@@ -1,0 +1,80 @@
+using Automation.Persistence.Shared;
+
+namespace Automation.Persistence.Postgres;
+
+/// <summary>The PostgreSQL schema, created in the connection's current schema (its <c>Search Path</c>).</summary>
+internal static class PostgresMigrations
+{
+    public const string CreateMigrationsTable =
+        "CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())";
+
+    public static IReadOnlyList<Migration> All { get; } =
+    [
+        new(1, """
+            CREATE TABLE IF NOT EXISTS definitions (
+                id text PRIMARY KEY,
+                definition_id text NOT NULL,
+                version integer NOT NULL,
+                name text NULL,
+                is_latest boolean NOT NULL DEFAULT false,
+                is_published boolean NOT NULL DEFAULT false,
+                created_at timestamptz NOT NULL,
+                json text NOT NULL,
+                CONSTRAINT definitions_definition_version_key UNIQUE (definition_id, version));
+
+            CREATE TABLE IF NOT EXISTS instances (
+                id text PRIMARY KEY,
+                definition_id text NOT NULL,
+                definition_version_id text NOT NULL,
+                version integer NOT NULL,
+                status text NOT NULL,
+                correlation_id text NULL,
+                incident_count integer NOT NULL,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                finished_at timestamptz NULL,
+                revision bigint NOT NULL,
+                state bytea NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_instances_created ON instances (created_at DESC, id DESC);
+            CREATE INDEX IF NOT EXISTS ix_instances_definition ON instances (definition_id);
+            CREATE INDEX IF NOT EXISTS ix_instances_correlation ON instances (correlation_id) WHERE correlation_id IS NOT NULL;
+
+            CREATE TABLE IF NOT EXISTS bookmarks (
+                id text PRIMARY KEY,
+                instance_id text NOT NULL,
+                activity_id text NOT NULL,
+                activity_node_id text NOT NULL,
+                name text NOT NULL,
+                hash text NOT NULL,
+                correlation_id text NULL,
+                payload text NULL,
+                resume_at timestamptz NULL,
+                created_at timestamptz NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_bookmarks_hash ON bookmarks (hash);
+            CREATE INDEX IF NOT EXISTS ix_bookmarks_resume_at ON bookmarks (resume_at) WHERE resume_at IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS ix_bookmarks_instance ON bookmarks (instance_id);
+
+            CREATE TABLE IF NOT EXISTS journal (
+                instance_id text NOT NULL,
+                sequence bigint NOT NULL,
+                timestamp timestamptz NOT NULL,
+                activity_id text NOT NULL,
+                activity_node_id text NOT NULL,
+                activity_type text NOT NULL,
+                event text NOT NULL,
+                outcomes text NULL,
+                message text NULL,
+                PRIMARY KEY (instance_id, sequence));
+
+            CREATE TABLE IF NOT EXISTS stimuli (
+                id text PRIMARY KEY,
+                hash text NOT NULL,
+                correlation_id text NULL,
+                input text NULL,
+                created_at timestamptz NOT NULL,
+                expires_at timestamptz NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_stimuli_hash ON stimuli (hash, created_at);
+            CREATE INDEX IF NOT EXISTS ix_stimuli_expires ON stimuli (expires_at);
+            """),
+    ];
+}

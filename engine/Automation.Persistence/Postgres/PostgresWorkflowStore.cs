@@ -1,0 +1,577 @@
+using System.Data.Common;
+using Automation.Engine.Bookmarks;
+using Automation.Engine.Definitions;
+using Automation.Engine.Execution;
+using Automation.Engine.Persistence;
+using Automation.Persistence.Shared;
+using Npgsql;
+using static Automation.Persistence.Postgres.PostgresParameters;
+
+namespace Automation.Persistence.Postgres;
+
+/// <summary>
+/// The server <see cref="IWorkflowStore"/> on PostgreSQL (Npgsql). Tables live in the connection's current schema, so a
+/// <c>Search Path</c> in the connection string selects it. Bulk commits of new instances use binary COPY.
+/// </summary>
+public sealed class PostgresWorkflowStore : IWorkflowStore, IAsyncDisposable, IDisposable
+{
+    private const string BookmarkColumns = "id, instance_id, activity_id, activity_node_id, name, hash, correlation_id, payload, resume_at, created_at";
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly string? _searchSchema;
+
+    /// <summary>Creates the store with its own connection pool.</summary>
+    /// <param name="connectionString">An Npgsql connection string; <c>Search Path</c> selects the schema.</param>
+    public PostgresWorkflowStore(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        _searchSchema = builder.SearchPath?.Split(',')[0].Trim().Trim('"') is { Length: > 0 } schema ? schema : null;
+        _dataSource = NpgsqlDataSource.Create(builder);
+    }
+
+    /// <inheritdoc />
+    public async Task MigrateAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (_searchSchema is not null)
+        {
+            await using var current = Command(connection, null, "SELECT current_schema()");
+            if (await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string)
+            {
+                // The search path names a schema that does not exist yet: create it so the tables do not land elsewhere.
+                await using var create = Command(connection, null, "CREATE SCHEMA IF NOT EXISTS " + QuoteIdentifier(_searchSchema));
+                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            batch.BatchCommands.Add(BatchCommand("SELECT pg_advisory_xact_lock(hashtext('automation.migrate.' || coalesce(current_schema(), '')))"));
+            batch.BatchCommands.Add(BatchCommand(PostgresMigrations.CreateMigrationsTable));
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var applied = new HashSet<int>();
+        await using (var select = Command(connection, transaction, "SELECT version FROM schema_migrations"))
+        await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                applied.Add(reader.GetInt32(0));
+            }
+        }
+
+        foreach (var migration in PostgresMigrations.All)
+        {
+            if (applied.Contains(migration.Version))
+            {
+                continue;
+            }
+
+            await using (var step = Command(connection, transaction, migration.Sql))
+            {
+                await step.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var record = Command(connection, transaction, "INSERT INTO schema_migrations (version) VALUES ($1) ON CONFLICT DO NOTHING", Int(migration.Version));
+            await record.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task SaveDefinitionAsync(WorkflowDefinition definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(BatchCommand("SELECT pg_advisory_xact_lock(hashtext('automation.definition.' || $1))", Text(definition.DefinitionId)));
+
+        if (definition.IsLatest || definition.IsPublished)
+        {
+            batch.BatchCommands.Add(BatchCommand(
+                """
+                SELECT id, json, is_latest, is_published FROM definitions
+                WHERE definition_id = $1 AND id <> $2 AND (($3 AND is_latest) OR ($4 AND is_published))
+                FOR UPDATE
+                """,
+                Text(definition.DefinitionId), Text(definition.Id), Bool(definition.IsLatest), Bool(definition.IsPublished)));
+        }
+
+        var others = new List<(string Id, string Json, bool Latest, bool Published)>();
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.NextResultAsync(cancellationToken).ConfigureAwait(false))
+            {
+                while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    others.Add((reader.GetString(0), reader.GetString(1), reader.GetBoolean(2), reader.GetBoolean(3)));
+                }
+            }
+        }
+
+        batch.BatchCommands.Clear();
+        foreach (var other in others)
+        {
+            var latest = other.Latest && !definition.IsLatest;
+            var published = other.Published && !definition.IsPublished;
+            batch.BatchCommands.Add(UpdateFlags(other.Id, StoreValues.WithFlags(other.Json, latest, published), latest, published));
+        }
+
+        batch.BatchCommands.Add(BatchCommand(
+            """
+            INSERT INTO definitions (id, definition_id, version, name, is_latest, is_published, created_at, json)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+            ON CONFLICT (id) DO UPDATE SET
+                definition_id = excluded.definition_id, version = excluded.version, name = excluded.name,
+                is_latest = excluded.is_latest, is_published = excluded.is_published,
+                created_at = excluded.created_at, json = excluded.json
+            """,
+            Text(definition.Id),
+            Text(definition.DefinitionId),
+            Int(definition.Version),
+            Text(definition.Name),
+            Bool(definition.IsLatest),
+            Bool(definition.IsPublished),
+            Time(definition.CreatedAt ?? DateTimeOffset.UtcNow),
+            Text(WorkflowDefinitionJson.Serialize(definition))));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<WorkflowDefinition?> FindDefinitionAsync(string definitionId, VersionOptions versionOptions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definitionId);
+        var filter = versionOptions.Kind switch
+        {
+            "Published" => "is_published",
+            "LatestOrPublished" => "(is_latest OR is_published)",
+            "SpecificVersion" => "version = $2",
+            _ => "is_latest",
+        };
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(
+            connection,
+            null,
+            $"SELECT json, is_latest, is_published FROM definitions WHERE definition_id = $1 AND {filter} ORDER BY is_latest DESC, version DESC LIMIT 1",
+            versionOptions.Kind == "SpecificVersion" ? [Text(definitionId), Int(versionOptions.Version)] : [Text(definitionId)]);
+        var list = await ReadDefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
+        return list.Count == 0 ? null : list[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<WorkflowDefinition?> GetDefinitionVersionAsync(string versionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(versionId);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT json, is_latest, is_published FROM definitions WHERE id = $1", Text(versionId));
+        var list = await ReadDefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
+        return list.Count == 0 ? null : list[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<WorkflowDefinition>> ListDefinitionsAsync(VersionOptions versionOptions, string? definitionId = null, CancellationToken cancellationToken = default)
+    {
+        var parameters = new List<NpgsqlParameter>(2);
+        var filter = versionOptions.Kind switch
+        {
+            "Latest" => "d.is_latest",
+            "Published" => "d.is_published",
+            "LatestOrPublished" => "(d.is_latest OR (d.is_published AND NOT EXISTS (SELECT 1 FROM definitions o WHERE o.definition_id = d.definition_id AND o.is_latest)))",
+            "SpecificVersion" => "d.version = $1",
+            _ => "true",
+        };
+        if (versionOptions.Kind == "SpecificVersion")
+        {
+            parameters.Add(Int(versionOptions.Version));
+        }
+
+        if (definitionId is not null)
+        {
+            parameters.Add(Text(definitionId));
+            filter += $" AND d.definition_id = ${parameters.Count}";
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, $"SELECT d.json, d.is_latest, d.is_published FROM definitions d WHERE {filter} ORDER BY d.definition_id, d.version", [.. parameters]);
+        return await ReadDefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<int> DeleteDefinitionAsync(string definitionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definitionId);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "DELETE FROM definitions WHERE definition_id = $1", Text(definitionId));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteDefinitionVersionAsync(string versionId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(versionId);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        string? definitionId = null;
+        var wasLatest = false;
+        await using (var delete = Command(connection, transaction, "DELETE FROM definitions WHERE id = $1 RETURNING definition_id, is_latest", Text(versionId)))
+        await using (var reader = await delete.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                definitionId = reader.GetString(0);
+                wasLatest = reader.GetBoolean(1);
+            }
+        }
+
+        if (definitionId is null)
+        {
+            return false;
+        }
+
+        if (wasLatest)
+        {
+            (string Id, string Json, bool Published)? newest = null;
+            await using (var select = Command(
+                connection,
+                transaction,
+                "SELECT id, json, is_published FROM definitions WHERE definition_id = $1 ORDER BY version DESC LIMIT 1 FOR UPDATE",
+                Text(definitionId)))
+            await using (var reader = await select.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    newest = (reader.GetString(0), reader.GetString(1), reader.GetBoolean(2));
+                }
+            }
+
+            if (newest is { } row)
+            {
+                await using var batch = new NpgsqlBatch(connection, transaction);
+                batch.BatchCommands.Add(UpdateFlags(row.Id, StoreValues.WithFlags(row.Json, true, row.Published), true, row.Published));
+                await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async Task CommitAsync(WorkflowCommit commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        ArgumentOutOfRangeException.ThrowIfNegative(commit.ExpectedRevision);
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await PostgresCommitWriter.WriteOneAsync(connection, transaction, commit, cancellationToken).ConfigureAwait(false);
+            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        commit.State.Revision = commit.ExpectedRevision + 1;
+    }
+
+    /// <inheritdoc />
+    public async Task CommitBatchAsync(IReadOnlyList<WorkflowCommit> commits, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commits);
+        if (commits.Count == 0)
+        {
+            return;
+        }
+
+        foreach (var commit in commits)
+        {
+            ArgumentNullException.ThrowIfNull(commit);
+            ArgumentOutOfRangeException.ThrowIfNegative(commit.ExpectedRevision);
+        }
+
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await PostgresCommitWriter.WriteBatchAsync(connection, commits, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var commit in commits)
+        {
+            commit.State.Revision = commit.ExpectedRevision + 1;
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<WorkflowState?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT revision, state FROM instances WHERE id = $1", Text(instanceId));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var state = WorkflowStateJson.Deserialize(await reader.GetFieldValueAsync<byte[]>(1, cancellationToken).ConfigureAwait(false));
+        state.Revision = reader.GetInt64(0);
+        return state;
+    }
+
+    /// <inheritdoc />
+    public async Task<InstancePage> ListInstancesAsync(InstanceQuery query, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var conditions = new List<string>(3);
+        var values = new List<string>(3);
+        if (query.DefinitionId is not null)
+        {
+            values.Add(query.DefinitionId);
+            conditions.Add($"definition_id = ${values.Count}");
+        }
+
+        if (query.Status is { } status)
+        {
+            values.Add(StoreValues.Name(status));
+            conditions.Add($"status = ${values.Count}");
+        }
+
+        if (query.CorrelationId is not null)
+        {
+            values.Add(query.CorrelationId);
+            conditions.Add($"correlation_id = ${values.Count}");
+        }
+
+        var filter = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection);
+        batch.BatchCommands.Add(BatchCommand("SELECT count(*) FROM instances" + filter, [.. values.Select(Text)]));
+        batch.BatchCommands.Add(BatchCommand(
+            $"""
+            SELECT id, definition_id, definition_version_id, version, status, correlation_id, incident_count, created_at, updated_at, finished_at
+            FROM instances{filter} ORDER BY created_at DESC, id DESC LIMIT ${values.Count + 1} OFFSET ${values.Count + 2}
+            """,
+            [.. values.Select(Text), Int(Math.Max(0, query.Take)), Int(Math.Max(0, query.Skip))]));
+
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        var total = reader.GetInt64(0);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var items = new List<InstanceSummary>(Math.Clamp(query.Take, 0, 1000));
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            items.Add(new InstanceSummary
+            {
+                Id = reader.GetString(0),
+                DefinitionId = reader.GetString(1),
+                DefinitionVersionId = reader.GetString(2),
+                Version = reader.GetInt32(3),
+                Status = StoreValues.ParseStatus(reader.GetString(4)),
+                CorrelationId = reader.IsDBNull(5) ? null : reader.GetString(5),
+                IncidentCount = reader.GetInt32(6),
+                CreatedAt = reader.GetFieldValue<DateTimeOffset>(7),
+                UpdatedAt = reader.GetFieldValue<DateTimeOffset>(8),
+                FinishedAt = reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+            });
+        }
+
+        return new InstancePage(items, total);
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(BatchCommand("DELETE FROM instances WHERE id = $1", Text(instanceId)));
+        batch.BatchCommands.Add(BatchCommand("DELETE FROM bookmarks WHERE instance_id = $1", Text(instanceId)));
+        batch.BatchCommands.Add(BatchCommand("DELETE FROM journal WHERE instance_id = $1", Text(instanceId)));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return batch.BatchCommands[0].RecordsAffected > 0;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Bookmark>> FindBookmarksAsync(string hash, string? correlationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = correlationId is null
+            ? Command(connection, null, $"SELECT {BookmarkColumns} FROM bookmarks WHERE hash = $1 ORDER BY created_at, id", Text(hash))
+            : Command(connection, null, $"SELECT {BookmarkColumns} FROM bookmarks WHERE hash = $1 AND correlation_id = $2 ORDER BY created_at, id", Text(hash), Text(correlationId));
+        return await ReadBookmarksAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<Bookmark?> GetBookmarkAsync(string bookmarkId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bookmarkId);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, $"SELECT {BookmarkColumns} FROM bookmarks WHERE id = $1", Text(bookmarkId));
+        var list = await ReadBookmarksAsync(command, cancellationToken).ConfigureAwait(false);
+        return list.Count == 0 ? null : list[0];
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<Bookmark>> ListTimersAsync(DateTimeOffset? dueBefore, CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = dueBefore is null
+            ? Command(connection, null, $"SELECT {BookmarkColumns} FROM bookmarks WHERE resume_at IS NOT NULL ORDER BY resume_at, id")
+            : Command(connection, null, $"SELECT {BookmarkColumns} FROM bookmarks WHERE resume_at IS NOT NULL AND resume_at <= $1 ORDER BY resume_at, id", Time(dueBefore));
+        return await ReadBookmarksAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, int skip = 0, int take = int.MaxValue, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(instanceId);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(
+            connection,
+            null,
+            """
+            SELECT sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message
+            FROM journal WHERE instance_id = $1 ORDER BY sequence LIMIT $2 OFFSET $3
+            """,
+            Text(instanceId),
+            Long(Math.Max(0, take)),
+            Long(Math.Max(0, skip)));
+        var entries = new List<JournalEntry>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(new JournalEntry(
+                reader.GetInt64(0),
+                reader.GetFieldValue<DateTimeOffset>(1),
+                reader.GetString(2),
+                reader.GetString(3),
+                reader.GetString(4),
+                StoreValues.ParseEvent(reader.GetString(5)),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
+        }
+
+        return entries;
+    }
+
+    /// <inheritdoc />
+    public async Task EnqueueStimulusAsync(Stimulus stimulus, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stimulus);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(
+            connection,
+            null,
+            "INSERT INTO stimuli (id, hash, correlation_id, input, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)",
+            Text(stimulus.Id),
+            Text(stimulus.Hash),
+            Text(stimulus.CorrelationId),
+            Text(stimulus.Input is null ? null : WorkflowStateJson.SerializeValue(stimulus.Input)),
+            Time(stimulus.CreatedAt),
+            Time(stimulus.ExpiresAt));
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<Stimulus?> TakeStimulusAsync(string hash, string? correlationId, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hash);
+        var match = correlationId is null ? "" : " AND (correlation_id IS NULL OR correlation_id = $3)";
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(BatchCommand("DELETE FROM stimuli WHERE expires_at < $1", Time(now)));
+        batch.BatchCommands.Add(BatchCommand(
+            $"""
+            DELETE FROM stimuli WHERE id = (
+                SELECT id FROM stimuli WHERE hash = $1 AND expires_at >= $2{match}
+                ORDER BY created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+            RETURNING id, hash, correlation_id, input, created_at, expires_at
+            """,
+            correlationId is null ? [Text(hash), Time(now)] : [Text(hash), Time(now), Text(correlationId)]));
+
+        Stimulus? taken = null;
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                taken = new Stimulus
+                {
+                    Id = reader.GetString(0),
+                    Hash = reader.GetString(1),
+                    CorrelationId = reader.IsDBNull(2) ? null : reader.GetString(2),
+                    Input = WorkflowStateJson.DeserializeValue(reader.IsDBNull(3) ? null : reader.GetString(3)),
+                    CreatedAt = reader.GetFieldValue<DateTimeOffset>(4),
+                    ExpiresAt = reader.GetFieldValue<DateTimeOffset>(5),
+                };
+            }
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return taken;
+    }
+
+    /// <inheritdoc />
+    public async Task<bool> DeleteStimulusAsync(string stimulusId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(stimulusId);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "DELETE FROM stimuli WHERE id = $1", Text(stimulusId));
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <summary>Closes the connection pool.</summary>
+    /// <returns>A task.</returns>
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
+    /// <summary>Closes the connection pool.</summary>
+    public void Dispose() => _dataSource.Dispose();
+
+    private static string QuoteIdentifier(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+
+    private static NpgsqlBatchCommand UpdateFlags(string id, string json, bool latest, bool published) =>
+        BatchCommand("UPDATE definitions SET is_latest = $2, is_published = $3, json = $4 WHERE id = $1", Text(id), Bool(latest), Bool(published), Text(json));
+
+    private static async Task<List<WorkflowDefinition>> ReadDefinitionsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var list = new List<WorkflowDefinition>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(StoreValues.ParseDefinition(reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2)));
+        }
+
+        return list;
+    }
+
+    private static async Task<List<Bookmark>> ReadBookmarksAsync(NpgsqlCommand command, CancellationToken cancellationToken)
+    {
+        var list = new List<Bookmark>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            list.Add(ReadBookmark(reader));
+        }
+
+        return list;
+    }
+
+    private static Bookmark ReadBookmark(DbDataReader reader) => new()
+    {
+        Id = reader.GetString(0),
+        InstanceId = reader.GetString(1),
+        ActivityId = reader.GetString(2),
+        ActivityNodeId = reader.GetString(3),
+        Name = reader.GetString(4),
+        Hash = reader.GetString(5),
+        CorrelationId = reader.IsDBNull(6) ? null : reader.GetString(6),
+        Payload = WorkflowStateJson.DeserializeValue(reader.IsDBNull(7) ? null : reader.GetString(7)),
+        ResumeAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
+        CreatedAt = reader.GetFieldValue<DateTimeOffset>(9),
+    };
+}

@@ -1,0 +1,47 @@
+using Automation.Engine.Persistence;
+using Automation.Persistence.Postgres;
+using Automation.Persistence.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Automation.Persistence;
+
+/// <summary>Creates the <see cref="IWorkflowStore"/> a configuration names.</summary>
+public static class WorkflowStoreFactory
+{
+    /// <summary>Creates a store. Call <see cref="IWorkflowStore.MigrateAsync"/> before using it.</summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgres</c> (also <c>postgresql</c>), case-insensitive.</param>
+    /// <param name="connectionString">The provider's connection string.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="ArgumentException">The provider is not known.</exception>
+    public static IWorkflowStore Create(string provider, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return IsPostgres(provider) ? new PostgresWorkflowStore(connectionString) : new SqliteWorkflowStore(connectionString);
+    }
+
+    /// <summary>Registers a singleton <see cref="IWorkflowStore"/> made by <see cref="Create"/> (created on first resolve).</summary>
+    /// <param name="services">The services.</param>
+    /// <param name="provider"><c>sqlite</c> or <c>postgres</c>.</param>
+    /// <param name="connectionString">The provider's connection string.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddWorkflowStore(this IServiceCollection services, string provider, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        _ = IsPostgres(provider); // validates now; the container creates (and disposes) the store on first resolve
+        services.AddSingleton(_ => Create(provider, connectionString));
+        return services;
+    }
+
+    private static bool IsPostgres(string provider)
+    {
+        ArgumentNullException.ThrowIfNull(provider);
+        return provider.Trim().ToLowerInvariant() switch
+        {
+            "sqlite" => false,
+            "postgres" or "postgresql" or "npgsql" => true,
+            _ => throw new ArgumentException("Unknown workflow store provider; use 'sqlite' or 'postgres'.", nameof(provider)),
+        };
+    }
+}
