@@ -29,7 +29,7 @@ internal static class WorkflowEndpoints
         return TypedResults.Ok(new DescriptorList(items, items.Count));
     }
 
-    private static async Task<Results<Ok<RunSummary>, NotFound<ProblemDetailsBody>, ValidationProblem>> ExecuteAsync(
+    private static async Task<Results<Ok<RunSummary>, NotFound<ProblemDetailsBody>, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem>> ExecuteAsync(
         string definitionId, ExecuteRequest? request, IWorkflowStore store, WorkflowRuntime runtime, CancellationToken cancellationToken)
     {
         var definition = await store.FindDefinitionAsync(definitionId, VersionOptions.Published, cancellationToken).ConfigureAwait(false);

@@ -14,7 +14,7 @@ internal sealed class QuartzTimerScheduler(ISchedulerFactory schedulerFactory) :
         ArgumentNullException.ThrowIfNull(timer);
         var scheduler = await schedulerFactory.GetScheduler(cancellationToken).ConfigureAwait(false);
         var key = new JobKey(timer.Id, Group);
-        if (await scheduler.CheckExists(key, cancellationToken).ConfigureAwait(false))
+        if (await scheduler.GetJobDetail(key, cancellationToken).ConfigureAwait(false) is not null)
         {
             return;
         }
@@ -26,11 +26,11 @@ internal sealed class QuartzTimerScheduler(ISchedulerFactory schedulerFactory) :
         var trigger = TriggerBuilder.Create()
             .WithIdentity(timer.Id, Group)
             .StartAt(timer.ResumeAt ?? DateTimeOffset.UtcNow)
-            .WithSimpleSchedule(s => s.WithMisfireHandlingInstructionFireNow())
+            .WithSimpleSchedule(s => s.WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
         try
         {
-            await scheduler.ScheduleJob(job, trigger, cancellationToken).ConfigureAwait(false);
+            await scheduler.ScheduleJob(job, trigger, default, cancellationToken).ConfigureAwait(false);
         }
         catch (ObjectAlreadyExistsException)
         {

@@ -8,18 +8,18 @@ internal sealed partial class ResumeTimerJob(WorkflowRuntime runtime, ILogger<Re
 {
     public const string BookmarkIdKey = "bookmarkId";
 
-    public async Task Execute(IJobExecutionContext context)
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken)
     {
         var bookmarkId = context.MergedJobDataMap.GetString(BookmarkIdKey) ?? "";
         try
         {
-            var result = await runtime.ResumeAsync(bookmarkId, null, context.CancellationToken).ConfigureAwait(false);
+            var result = await runtime.ResumeAsync(bookmarkId, null, cancellationToken).ConfigureAwait(false);
             LogFired(bookmarkId, result?.InstanceId ?? "(gone)");
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             LogFailed(exception, bookmarkId);
-            throw new JobExecutionException(exception, refireImmediately: false);
+            throw new JobExecutionException(exception);
         }
     }
 
