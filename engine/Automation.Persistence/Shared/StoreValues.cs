@@ -1,4 +1,3 @@
-using System.Globalization;
 using Automation.Engine.Definitions;
 using Automation.Engine.Execution;
 using Automation.Engine.Persistence;
@@ -38,8 +37,6 @@ internal static class StoreValues
     public static DateTimeOffset FromUnixMicros(long micros) => new(DateTimeOffset.UnixEpoch.UtcTicks + (micros * 10), TimeSpan.Zero);
 
     public static DateTimeOffset Utc(DateTimeOffset value) => value.Offset == TimeSpan.Zero ? value : value.ToUniversalTime();
-
-    public static string Invariant(long value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The state document as stored: carrying the revision it is stored at (the column stays the truth).</summary>
     public static byte[] SerializeAtRevision(WorkflowState state, long revision)
