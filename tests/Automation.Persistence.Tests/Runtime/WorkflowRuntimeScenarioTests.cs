@@ -1,0 +1,308 @@
+using System.Text.Json.Nodes;
+using Automation.Engine.Bookmarks;
+using Automation.Engine.Definitions;
+using Automation.Engine.Execution;
+using Automation.Engine.Hosting;
+using Automation.Engine.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Automation.Persistence.Tests.Runtime;
+
+/// <summary>
+/// The durable runtime over a real store: bookmarks resumed through the hash index, correlation, the stimulus queue,
+/// exactly-once resumption under races, event triggers, timers and cancellation. Subclassed per store.
+/// </summary>
+public abstract class WorkflowRuntimeScenarioTests : IDisposable
+{
+    private ServiceProvider? services;
+
+    protected abstract IWorkflowStore Store { get; }
+
+    protected FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 11, 27, 8, 0, 0, TimeSpan.Zero));
+
+    protected StringWriter Console { get; } = new();
+
+    protected RecordingTimerScheduler Timers { get; } = new();
+
+    private WorkflowRuntime Runtime => (services ??= BuildServices()).GetRequiredService<WorkflowRuntime>();
+
+    private string[] Lines => Console.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+
+    private ServiceProvider BuildServices() => new ServiceCollection()
+        .AddSingleton(Store)
+        .AddSingleton<TimeProvider>(Clock)
+        .AddSingleton(new WorkflowConsole(Console))
+        .AddSingleton<IWorkflowTimerScheduler>(Timers)
+        .AddAutomationEngine()
+        .BuildServiceProvider();
+
+    [Fact]
+    public async Task PublishEvent_WaitingInstance_ResumesThroughHashIndexAndFinishes()
+    {
+        var definition = await SaveAsync(WaitForEvent(Evt("confirmed"), "after"));
+        var started = await Runtime.StartAsync(definition);
+        Assert.Equal(WorkflowStatus.Suspended, started.Status);
+
+        var results = await Runtime.PublishEventAsync(Evt("confirmed"), null, new Dictionary<string, object?> { ["by"] = "sms" });
+
+        var resumed = Assert.Single(results);
+        Assert.Equal(started.InstanceId, resumed.InstanceId);
+        Assert.Equal(WorkflowStatus.Finished, (await Store.GetInstanceAsync(started.InstanceId))!.Status);
+        Assert.Equal(["after:sms"], Lines);
+        Assert.Empty(await Store.FindBookmarksAsync(started.NewBookmarks[0].Hash, null));
+    }
+
+    [Fact]
+    public async Task PublishEvent_WithCorrelationId_ResumesOnlyThatInstance()
+    {
+        var definition = await SaveAsync(WaitForEvent(Evt("confirmed"), "after"));
+        var a = await Runtime.StartAsync(definition, new StartWorkflowOptions { CorrelationId = "patient-a" });
+        var b = await Runtime.StartAsync(definition, new StartWorkflowOptions { CorrelationId = "patient-b" });
+
+        var results = await Runtime.PublishEventAsync(Evt("confirmed"), "patient-b", new Dictionary<string, object?> { ["by"] = "web" });
+
+        Assert.Equal(b.InstanceId, Assert.Single(results).InstanceId);
+        Assert.Equal(WorkflowStatus.Suspended, (await Store.GetInstanceAsync(a.InstanceId))!.Status);
+        Assert.Equal(WorkflowStatus.Finished, (await Store.GetInstanceAsync(b.InstanceId))!.Status);
+    }
+
+    [Fact]
+    public async Task Stimulus_ArrivingBeforeBookmark_IsQueuedAndDeliveredWhenBookmarkCommits()
+    {
+        var definition = await SaveAsync(WaitForEvent(Evt("lab-result"), "after"));
+
+        var early = await Runtime.PublishEventAsync(Evt("lab-result"), "patient-7", new Dictionary<string, object?> { ["by"] = "lab" });
+        Assert.Empty(early);
+        var started = await Runtime.StartAsync(definition, new StartWorkflowOptions { CorrelationId = "patient-7" });
+
+        Assert.Equal(WorkflowStatus.Finished, (await Store.GetInstanceAsync(started.InstanceId))!.Status);
+        Assert.Equal(["after:lab"], Lines);
+    }
+
+    [Fact]
+    public async Task Stimulus_QueuedLongerThanItsTimeToLive_IsDropped()
+    {
+        var definition = await SaveAsync(WaitForEvent(Evt("lab-result"), "after"));
+        await Runtime.PublishEventAsync(Evt("lab-result"), "patient-8", null);
+
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        var started = await Runtime.StartAsync(definition, new StartWorkflowOptions { CorrelationId = "patient-8" });
+
+        Assert.Equal(WorkflowStatus.Suspended, (await Store.GetInstanceAsync(started.InstanceId))!.Status);
+        Assert.Empty(Lines);
+    }
+
+    [Fact]
+    public async Task Resume_SameBookmarkRacedEightTimes_ContinuesExactlyOnce()
+    {
+        var definition = await SaveAsync(WaitForEvent(Evt("go"), "after"));
+        var started = await Runtime.StartAsync(definition);
+        var bookmarkId = started.NewBookmarks.Single().Id;
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(() => Runtime.ResumeAsync(bookmarkId, new Dictionary<string, object?> { ["by"] = "race" }))));
+
+        Assert.Single(results, r => r is not null);
+        Assert.Equal(["after:race"], Lines);
+        var journal = await Store.GetJournalAsync(started.InstanceId);
+        Assert.Single(journal, e => e.ActivityId == "after" && e.Event == JournalEvent.Completed);
+    }
+
+    [Fact]
+    public async Task EventTrigger_PublishedDefinition_StartsNewInstanceWithPayload()
+    {
+        var definition = Definition(
+            [
+                Activity("trigger", "Elsa.Event", ("eventName", Literal(Evt("patient-registered")))),
+                Activity("greet", "Elsa.WriteLine", ("text", Expr("JavaScript", "return 'welcome ' + outputs.trigger.Result.mrn;"))),
+            ],
+            [Connect("trigger", "greet")]);
+        definition.IsPublished = true;
+        await SaveAsync(definition);
+
+        var results = await Runtime.PublishEventAsync(Evt("patient-registered"), "mrn-1", new Dictionary<string, object?> { ["mrn"] = "mrn-1" });
+
+        var started = Assert.Single(results);
+        Assert.Equal(WorkflowStatus.Finished, started.Status);
+        Assert.Equal("mrn-1", started.State.CorrelationId);
+        Assert.Equal(["welcome mrn-1"], Lines);
+    }
+
+    [Fact]
+    public async Task PublishEventActivity_InOneWorkflow_ResumesAnotherAfterCommit()
+    {
+        var waiter = await SaveAsync(WaitForEvent(Evt("reminder-sent"), "after", definitionId: "waiter"));
+        var publisher = await SaveAsync(Definition(
+            [Activity("pub", "Elsa.PublishEvent", ("eventName", Literal(Evt("reminder-sent"))), ("payload", Expr("Object", "{\"by\":\"publisher\"}")))],
+            [],
+            definitionId: "publisher"));
+        var waiting = await Runtime.StartAsync(waiter);
+
+        await Runtime.StartAsync(publisher);
+
+        Assert.Equal(WorkflowStatus.Finished, (await Store.GetInstanceAsync(waiting.InstanceId))!.Status);
+        Assert.Equal(["after:publisher"], Lines);
+    }
+
+    [Fact]
+    public async Task Delay_TimerScheduledAfterCommit_ResumesWhenDue()
+    {
+        var definition = await SaveAsync(Definition(
+            [Activity("wait", "Elsa.Delay", ("timeSpan", Literal("01:00:00"))), Activity("after", "Elsa.WriteLine", ("text", Literal("woke")))],
+            [Connect("wait", "after")]));
+        var started = await Runtime.StartAsync(definition);
+
+        var timer = Assert.Single(Timers.Scheduled);
+        Assert.Equal(Clock.GetUtcNow().AddHours(1), timer.ResumeAt);
+        Assert.Single(await Store.ListTimersAsync(null));
+        Assert.Equal(0, await Runtime.ResumeDueTimersAsync());
+
+        Clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(1, await Runtime.ResumeDueTimersAsync());
+        Assert.Equal(0, await Runtime.ResumeDueTimersAsync());
+
+        Assert.Equal(WorkflowStatus.Finished, (await Store.GetInstanceAsync(started.InstanceId))!.Status);
+        Assert.Equal(["woke"], Lines);
+    }
+
+    [Fact]
+    public async Task Cancel_SuspendedInstance_DropsBookmarksSoLateStimuliDoNothing()
+    {
+        var definition = await SaveAsync(WaitForEvent(Evt("go"), "after"));
+        var started = await Runtime.StartAsync(definition);
+
+        var cancelled = await Runtime.CancelAsync(started.InstanceId);
+
+        Assert.Equal(WorkflowStatus.Cancelled, cancelled!.Status);
+        Assert.Null(await Runtime.ResumeAsync(started.NewBookmarks[0].Id));
+        Assert.Empty(await Runtime.PublishEventAsync(Evt("go"), null, null));
+        Assert.Empty(Lines);
+    }
+
+    [Fact]
+    public async Task Start_InvalidDefinition_ThrowsAndStoresNoInstance()
+    {
+        var definition = await SaveAsync(Definition([Activity("x", "Acme.Missing")], []));
+
+        await Assert.ThrowsAsync<WorkflowValidationException>(() => Runtime.StartAsync(definition));
+
+        Assert.Equal(0, (await Store.ListInstancesAsync(new InstanceQuery { DefinitionId = definition.DefinitionId })).TotalCount);
+    }
+
+    [Fact]
+    public async Task Start_FaultingWorkflow_PersistsIncidentAndJournal()
+    {
+        var definition = await SaveAsync(Definition([Activity("boom", "Elsa.Fault", ("message", Literal("bad data")))], []));
+
+        var result = await Runtime.StartAsync(definition);
+
+        var stored = (await Store.GetInstanceAsync(result.InstanceId))!;
+        Assert.Equal(WorkflowStatus.Faulted, stored.Status);
+        Assert.Contains("bad data", Assert.Single(stored.Incidents).Message);
+        Assert.Contains(await Store.GetJournalAsync(result.InstanceId), e => e.Event == JournalEvent.Faulted && e.ActivityId == "boom");
+    }
+
+    // Tests share a store per class, so names are made unique per test to keep them independent.
+    private readonly string definitionSuffix = Guid.NewGuid().ToString("N")[..8];
+
+    private string Evt(string name) => name + "-" + definitionSuffix;
+
+    private async Task<WorkflowDefinition> SaveAsync(WorkflowDefinition definition)
+    {
+        definition.DefinitionId += "-" + definitionSuffix;
+        definition.Id = definition.DefinitionId + "-v1";
+        definition.IsLatest = true;
+        await Store.SaveDefinitionAsync(definition);
+        return definition;
+    }
+
+    private static WorkflowDefinition WaitForEvent(string eventName, string afterId, string definitionId = "wait-for-event") => Definition(
+        [
+            Activity("start", "Elsa.Start"),
+            Activity("wait", "Elsa.Event", ("eventName", Literal(eventName))),
+            Activity(afterId, "Elsa.WriteLine", ("text", Expr("JavaScript", "return 'after:' + outputs.wait.Result.by;"))),
+        ],
+        [Connect("start", "wait"), Connect("wait", afterId)],
+        definitionId);
+
+    private static JsonObject Literal(string value) => Expr("Literal", value);
+
+    private static JsonObject Expr(string syntax, string value) => new()
+    {
+        ["typeName"] = "String",
+        ["expression"] = new JsonObject { ["type"] = syntax, ["value"] = value },
+    };
+
+    private static JsonObject Activity(string id, string type, params (string Name, JsonNode Value)[] inputs)
+    {
+        var activity = new JsonObject { ["id"] = id, ["type"] = type };
+        foreach (var (name, value) in inputs)
+        {
+            activity[name] = value;
+        }
+
+        return activity;
+    }
+
+    private static JsonObject Connect(string source, string target) => new()
+    {
+        ["source"] = new JsonObject { ["activity"] = source, ["port"] = "Done" },
+        ["target"] = new JsonObject { ["activity"] = target, ["port"] = "In" },
+    };
+
+    private static WorkflowDefinition Definition(JsonObject[] activities, JsonObject[] connections, string definitionId = "scenario") =>
+        WorkflowDefinitionJson.FromDocument(new JsonObject
+        {
+            ["definitionId"] = definitionId,
+            ["version"] = 1,
+            ["root"] = new JsonObject
+            {
+                ["type"] = "Elsa.Flowchart",
+                ["activities"] = new JsonArray(activities.Select(a => (JsonNode)a).ToArray()),
+                ["connections"] = new JsonArray(connections.Select(c => (JsonNode)c).ToArray()),
+            },
+        });
+
+    public void Dispose()
+    {
+        services?.Dispose();
+        GC.SuppressFinalize(this);
+    }
+}
+
+/// <summary>Records the timers the runtime hands to the scheduler (the server's Quartz scheduler in production).</summary>
+public sealed class RecordingTimerScheduler : IWorkflowTimerScheduler
+{
+    private readonly List<Bookmark> scheduled = [];
+
+    public IReadOnlyList<Bookmark> Scheduled
+    {
+        get
+        {
+            lock (scheduled)
+            {
+                return scheduled.ToList();
+            }
+        }
+    }
+
+    public Task ScheduleAsync(Bookmark timer, CancellationToken cancellationToken = default)
+    {
+        lock (scheduled)
+        {
+            scheduled.Add(timer);
+        }
+
+        return Task.CompletedTask;
+    }
+}
+
+public sealed class SqliteWorkflowRuntimeScenarioTests(SqliteStoreFixture fixture) : WorkflowRuntimeScenarioTests, IClassFixture<SqliteStoreFixture>
+{
+    protected override IWorkflowStore Store => fixture.Store;
+}
+
+public sealed class PostgresWorkflowRuntimeScenarioTests(PostgresStoreFixture fixture) : WorkflowRuntimeScenarioTests, IClassFixture<PostgresStoreFixture>
+{
+    protected override IWorkflowStore Store => fixture.Store;
+}
