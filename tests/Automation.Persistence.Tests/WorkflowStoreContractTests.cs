@@ -19,6 +19,34 @@ public abstract class WorkflowStoreContractTests
     // ---- Migrations ----
 
     [Fact]
+    public async Task LockInstanceAsync_HeldByAnotherStoreInstance_WaitsUntilReleased()
+    {
+        // Arrange: a second store instance stands in for a second process on the same database.
+        var instanceId = "lock-" + Guid.NewGuid().ToString("N");
+        var other = CreateStore();
+        var first = await Store.LockInstanceAsync(instanceId);
+
+        // Act
+        var second = other.LockInstanceAsync(instanceId);
+        var finishedEarly = await Task.WhenAny(second, Task.Delay(300)) == second;
+        await first.DisposeAsync();
+        var acquired = await second.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // Assert
+        Assert.False(finishedEarly, "the second lock was granted while the first was held");
+        await acquired.DisposeAsync();
+        await using var again = await Store.LockInstanceAsync(instanceId).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task LockInstanceAsync_DifferentInstances_DoNotBlockEachOther()
+    {
+        await using var a = await Store.LockInstanceAsync("lock-a-" + Guid.NewGuid().ToString("N"));
+
+        await using var b = await Store.LockInstanceAsync("lock-b-" + Guid.NewGuid().ToString("N")).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
     public async Task MigrateAsync_RunTwiceOnSameDatabase_IsIdempotent()
     {
         // Arrange

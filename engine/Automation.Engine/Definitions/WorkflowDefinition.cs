@@ -57,8 +57,4 @@ public sealed class WorkflowDefinition
 
     /// <summary>Whether an activity fault leaves the other branches running (Elsa's ContinueWithIncidentsStrategy).</summary>
     public bool ContinueOnIncident => IncidentStrategyType?.Contains("ContinueWithIncidents", StringComparison.OrdinalIgnoreCase) == true;
-
-    /// <summary>A deep copy, independent of this one.</summary>
-    /// <returns>The copy.</returns>
-    public WorkflowDefinition Clone() => WorkflowDefinitionJson.Parse(Document.ToJsonString());
 }

@@ -45,8 +45,8 @@ public sealed class WorkflowCompiler
 
     internal CompiledWorkflow Compile(WorkflowDefinition definition)
     {
-        // Drafts are saved under the same version id, so the content is part of the key.
-        var key = definition.Id + ":" + definition.Document.ToJsonString().GetHashCode(StringComparison.Ordinal);
+        // Drafts are saved under the same version id, so the whole content is the key (compared in full on a hit).
+        var key = definition.Id + "\n" + definition.Document.ToJsonString();
         if (cache.TryGetValue(key, out var compiled))
         {
             return compiled;

@@ -103,6 +103,7 @@ public sealed partial class WorkflowRuntime
     {
         for (var attempt = 0; ; attempt++)
         {
+            await using var instanceLock = await store.LockInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
             var state = await store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false);
             if (state is null || state.Status is WorkflowStatus.Finished or WorkflowStatus.Faulted or WorkflowStatus.Cancelled)
             {
@@ -165,27 +166,34 @@ public sealed partial class WorkflowRuntime
                 return null;
             }
 
-            var state = await store.GetInstanceAsync(bookmark.InstanceId, cancellationToken).ConfigureAwait(false);
-            if (state is null || state.Status != WorkflowStatus.Suspended || !state.Bookmarks.Exists(b => b.Id == bookmarkId))
+            WorkflowRunResult result;
+
+            // One run of an instance at a time: a racing resume of the same bookmark waits, then finds it gone. The
+            // lock is released before effects are dispatched, since they may resume this same instance.
+            await using (await store.LockInstanceAsync(bookmark.InstanceId, cancellationToken).ConfigureAwait(false))
             {
-                return null;
+                var state = await store.GetInstanceAsync(bookmark.InstanceId, cancellationToken).ConfigureAwait(false);
+                if (state is null || state.Status != WorkflowStatus.Suspended || !state.Bookmarks.Exists(b => b.Id == bookmarkId))
+                {
+                    return null;
+                }
+
+                var definition = await store.GetDefinitionVersionAsync(state.DefinitionVersionId, cancellationToken).ConfigureAwait(false)
+                    ?? throw new InvalidOperationException($"Instance {state.InstanceId} runs definition version {state.DefinitionVersionId}, which is not stored.");
+                var expected = state.Revision;
+                result = await invoker.ResumeAsync(definition, state, bookmark, input, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await store.CommitAsync(new WorkflowCommit(result.State, expected, result.Journal), cancellationToken).ConfigureAwait(false);
+                }
+                catch (WorkflowConcurrencyException) when (attempt < MaxConflictRetries)
+                {
+                    LogConflict(state.InstanceId, bookmarkId);
+                    continue;
+                }
             }
 
-            var definition = await store.GetDefinitionVersionAsync(state.DefinitionVersionId, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Instance {state.InstanceId} runs definition version {state.DefinitionVersionId}, which is not stored.");
-            var expected = state.Revision;
-            var result = await invoker.ResumeAsync(definition, state, bookmark, input, cancellationToken).ConfigureAwait(false);
-            try
-            {
-                await store.CommitAsync(new WorkflowCommit(result.State, expected, result.Journal), cancellationToken).ConfigureAwait(false);
-            }
-            catch (WorkflowConcurrencyException) when (attempt < MaxConflictRetries)
-            {
-                LogConflict(state.InstanceId, bookmarkId);
-                continue;
-            }
-
-            LogTransition(result.InstanceId, state.DefinitionId, result.Status);
+            LogTransition(result.InstanceId, result.State.DefinitionId, result.Status);
             await AfterCommitAsync(result, depth, cancellationToken).ConfigureAwait(false);
             return result;
         }

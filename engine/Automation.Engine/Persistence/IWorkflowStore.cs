@@ -55,6 +55,15 @@ public interface IWorkflowStore
     /// <returns>Whether it existed.</returns>
     Task<bool> DeleteDefinitionVersionAsync(string versionId, CancellationToken cancellationToken = default);
 
+    /// <summary>Takes the exclusive right to run an instance until the returned handle is disposed, so two runs of one
+    /// instance never execute (and repeat side effects) at the same time: a PostgreSQL advisory lock across processes,
+    /// an in-process lock for SQLite (which serves one process). The revision check of <see cref="CommitAsync"/> stays
+    /// the last line of defence.</summary>
+    /// <param name="instanceId">The instance id.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The lock; dispose it to release.</returns>
+    Task<IAsyncDisposable> LockInstanceAsync(string instanceId, CancellationToken cancellationToken = default);
+
     /// <summary>Commits one transition atomically: instance document, replacement bookmark set, journal entries.</summary>
     /// <param name="commit">The transition.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

@@ -18,6 +18,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore, IAsyncDisposable, ID
     private const string BookmarkColumns = "id, instance_id, activity_id, activity_node_id, name, hash, correlation_id, payload, resume_at, created_at";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly KeyedLocks _localLocks = new();
     private readonly string? _searchSchema;
 
     /// <summary>Creates the store with its own connection pool.</summary>
@@ -517,6 +518,36 @@ public sealed class PostgresWorkflowStore : IWorkflowStore, IAsyncDisposable, ID
     }
 
     /// <inheritdoc />
+    public async Task<IAsyncDisposable> LockInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+
+        // Waiters in this process queue in memory; only the holder takes a connection for the advisory lock.
+        var local = await _localLocks.AcquireAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        NpgsqlConnection? connection = null;
+        try
+        {
+            connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            await using (var command = Command(connection, null, "SELECT pg_advisory_lock(hashtextextended($1, 0))", Text(instanceId)))
+            {
+                await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return new AdvisoryLock(connection, instanceId, local);
+        }
+        catch
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            await local.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
     public async Task<bool> DeleteStimulusAsync(string stimulusId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stimulusId);
@@ -531,6 +562,24 @@ public sealed class PostgresWorkflowStore : IWorkflowStore, IAsyncDisposable, ID
 
     /// <summary>Closes the connection pool.</summary>
     public void Dispose() => _dataSource.Dispose();
+
+    private sealed class AdvisoryLock(NpgsqlConnection connection, string instanceId, IAsyncDisposable local) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var command = Command(connection, null, "SELECT pg_advisory_unlock(hashtextextended($1, 0))", Text(instanceId));
+                await command.ExecuteNonQueryAsync().ConfigureAwait(false);
+            }
+            finally
+            {
+                // Closing the session also releases the lock should the unlock fail.
+                await connection.DisposeAsync().ConfigureAwait(false);
+                await local.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 
     private static string QuoteIdentifier(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

@@ -18,7 +18,11 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
     private const string BookmarkColumns = "id, instance_id, activity_id, activity_node_id, name, hash, correlation_id, payload, resume_at, created_at";
     private const string DefinitionColumns = "json, is_latest, is_published";
 
+    // Shared by every store instance in the process, so two stores on one file still exclude each other.
+    private static readonly KeyedLocks InstanceLocks = new();
+
     private readonly string _connectionString;
+    private readonly string _dataSourcePath;
     private int _walEnabled;
 
     /// <summary>Creates the store. The folder of the database file is created when missing.</summary>
@@ -41,6 +45,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         }
 
         _connectionString = builder.ToString();
+        _dataSourcePath = Path.GetFullPath(builder.DataSource);
     }
 
     /// <inheritdoc />
@@ -514,6 +519,13 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return taken;
+    }
+
+    /// <inheritdoc />
+    public Task<IAsyncDisposable> LockInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(instanceId);
+        return InstanceLocks.AcquireAsync(_dataSourcePath + "\n" + instanceId, cancellationToken);
     }
 
     /// <inheritdoc />

@@ -22,6 +22,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<ApiKeyProvider>();
         services.AddSingleton<IWorkflowTimerScheduler, QuartzTimerScheduler>();
+        services.AddSingleton<WorkflowTriggerScheduler>();
         services.AddQuartz(q => q.UseInMemoryStore());
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddHostedService<WorkflowHostService>();

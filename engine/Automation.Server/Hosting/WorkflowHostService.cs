@@ -20,6 +20,7 @@ internal sealed partial class WorkflowHostService(
     IOptions<AutomationServerOptions> options,
     IHostEnvironment environment,
     PluginCatalog plugins,
+    Scheduling.WorkflowTriggerScheduler triggers,
     ILogger<WorkflowHostService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -37,6 +38,10 @@ internal sealed partial class WorkflowHostService(
         }
 
         LogTimersRestored(timers.Count);
+        foreach (var definition in await store.ListDefinitionsAsync(VersionOptions.Published, null, cancellationToken).ConfigureAwait(false))
+        {
+            await triggers.ScheduleAsync(definition, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
