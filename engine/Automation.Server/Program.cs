@@ -14,7 +14,10 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 app.MapWorkflowEndpoints();
 app.Lifetime.ApplicationStarted.Register(() =>
-    app.Logger.LogInformation("Automation server listening on {Urls}", string.Join(", ", app.Urls)));
+{
+    app.Logger.LogInformation("Automation server listening on {Urls}", string.Join(", ", app.Urls));
+    _ = app.Services.GetRequiredService<ApiKeyProvider>(); // logs the generated key at start when none is configured
+});
 await app.RunAsync();
 
 /// <summary>The server's entry point (public for integration tests).</summary>
