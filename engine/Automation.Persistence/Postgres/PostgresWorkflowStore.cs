@@ -161,7 +161,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore, IAsyncDisposable, ID
             null,
             $"SELECT json, is_latest, is_published FROM definitions WHERE definition_id = $1 AND {filter} ORDER BY is_latest DESC, version DESC LIMIT 1",
             versionOptions.Kind == "SpecificVersion" ? [Text(definitionId), Int(versionOptions.Version)] : [Text(definitionId)]);
-        var list = await ReadDefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
+        var list = await StoreReaders.DefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
         return list.Count == 0 ? null : list[0];
     }
 
@@ -171,7 +171,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore, IAsyncDisposable, ID
         ArgumentNullException.ThrowIfNull(versionId);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, "SELECT json, is_latest, is_published FROM definitions WHERE id = $1", Text(versionId));
-        var list = await ReadDefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
+        var list = await StoreReaders.DefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
         return list.Count == 0 ? null : list[0];
     }
 
@@ -200,7 +200,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore, IAsyncDisposable, ID
 
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, $"SELECT d.json, d.is_latest, d.is_published FROM definitions d WHERE {filter} ORDER BY d.definition_id, d.version", [.. parameters]);
-        return await ReadDefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
+        return await StoreReaders.DefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -404,7 +404,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore, IAsyncDisposable, ID
         await using var command = correlationId is null
             ? Command(connection, null, $"SELECT {BookmarkColumns} FROM bookmarks WHERE hash = $1 ORDER BY created_at, id", Text(hash))
             : Command(connection, null, $"SELECT {BookmarkColumns} FROM bookmarks WHERE hash = $1 AND correlation_id = $2 ORDER BY created_at, id", Text(hash), Text(correlationId));
-        return await ReadBookmarksAsync(command, cancellationToken).ConfigureAwait(false);
+        return await StoreReaders.BookmarksAsync(command, Instant, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -413,7 +413,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore, IAsyncDisposable, ID
         ArgumentNullException.ThrowIfNull(bookmarkId);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, $"SELECT {BookmarkColumns} FROM bookmarks WHERE id = $1", Text(bookmarkId));
-        var list = await ReadBookmarksAsync(command, cancellationToken).ConfigureAwait(false);
+        var list = await StoreReaders.BookmarksAsync(command, Instant, cancellationToken).ConfigureAwait(false);
         return list.Count == 0 ? null : list[0];
     }
 
@@ -424,7 +424,7 @@ public sealed class PostgresWorkflowStore : IWorkflowStore, IAsyncDisposable, ID
         await using var command = dueBefore is null
             ? Command(connection, null, $"SELECT {BookmarkColumns} FROM bookmarks WHERE resume_at IS NOT NULL ORDER BY resume_at, id")
             : Command(connection, null, $"SELECT {BookmarkColumns} FROM bookmarks WHERE resume_at IS NOT NULL AND resume_at <= $1 ORDER BY resume_at, id", Time(dueBefore));
-        return await ReadBookmarksAsync(command, cancellationToken).ConfigureAwait(false);
+        return await StoreReaders.BookmarksAsync(command, Instant, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -586,41 +586,5 @@ public sealed class PostgresWorkflowStore : IWorkflowStore, IAsyncDisposable, ID
     private static NpgsqlBatchCommand UpdateFlags(string id, string json, bool latest, bool published) =>
         BatchCommand("UPDATE definitions SET is_latest = $2, is_published = $3, json = $4 WHERE id = $1", Text(id), Bool(latest), Bool(published), Text(json));
 
-    private static async Task<List<WorkflowDefinition>> ReadDefinitionsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var list = new List<WorkflowDefinition>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(StoreValues.ParseDefinition(reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2)));
-        }
-
-        return list;
-    }
-
-    private static async Task<List<Bookmark>> ReadBookmarksAsync(NpgsqlCommand command, CancellationToken cancellationToken)
-    {
-        var list = new List<Bookmark>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(ReadBookmark(reader));
-        }
-
-        return list;
-    }
-
-    private static Bookmark ReadBookmark(DbDataReader reader) => new()
-    {
-        Id = reader.GetString(0),
-        InstanceId = reader.GetString(1),
-        ActivityId = reader.GetString(2),
-        ActivityNodeId = reader.GetString(3),
-        Name = reader.GetString(4),
-        Hash = reader.GetString(5),
-        CorrelationId = reader.IsDBNull(6) ? null : reader.GetString(6),
-        Payload = WorkflowStateJson.DeserializeValue(reader.IsDBNull(7) ? null : reader.GetString(7)),
-        ResumeAt = reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
-        CreatedAt = reader.GetFieldValue<DateTimeOffset>(9),
-    };
+    private static DateTimeOffset Instant(System.Data.Common.DbDataReader reader, int ordinal) => reader.GetFieldValue<DateTimeOffset>(ordinal);
 }

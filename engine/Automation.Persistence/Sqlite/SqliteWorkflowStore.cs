@@ -155,7 +155,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         await using var command = Command(connection, null, $"SELECT {DefinitionColumns} FROM definitions WHERE definition_id = $definitionId AND {filter} ORDER BY is_latest DESC, version DESC LIMIT 1");
         command.Parameters.AddWithValue("$definitionId", definitionId);
         command.Parameters.AddWithValue("$version", versionOptions.Version);
-        var list = await ReadDefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
+        var list = await StoreReaders.DefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
         return list.Count == 0 ? null : list[0];
     }
 
@@ -166,7 +166,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, $"SELECT {DefinitionColumns} FROM definitions WHERE id = $id");
         command.Parameters.AddWithValue("$id", versionId);
-        var list = await ReadDefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
+        var list = await StoreReaders.DefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
         return list.Count == 0 ? null : list[0];
     }
 
@@ -190,7 +190,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         await using var command = Command(connection, null, $"SELECT d.json, d.is_latest, d.is_published FROM definitions d WHERE {filter} ORDER BY d.definition_id, d.version");
         command.Parameters.AddWithValue("$definitionId", (object?)definitionId ?? DBNull.Value);
         command.Parameters.AddWithValue("$version", versionOptions.Version);
-        return await ReadDefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
+        return await StoreReaders.DefinitionsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -406,7 +406,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         await using var command = Command(connection, null, sql);
         command.Parameters.AddWithValue("$hash", hash);
         command.Parameters.AddWithValue("$correlationId", (object?)correlationId ?? DBNull.Value);
-        return await ReadBookmarksAsync(command, cancellationToken).ConfigureAwait(false);
+        return await StoreReaders.BookmarksAsync(command, Instant, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -416,7 +416,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, $"SELECT {BookmarkColumns} FROM bookmarks WHERE id = $id");
         command.Parameters.AddWithValue("$id", bookmarkId);
-        var list = await ReadBookmarksAsync(command, cancellationToken).ConfigureAwait(false);
+        var list = await StoreReaders.BookmarksAsync(command, Instant, cancellationToken).ConfigureAwait(false);
         return list.Count == 0 ? null : list[0];
     }
 
@@ -429,7 +429,7 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
             : $"SELECT {BookmarkColumns} FROM bookmarks WHERE resume_at IS NOT NULL AND resume_at <= $due ORDER BY resume_at, id";
         await using var command = Command(connection, null, sql);
         command.Parameters.AddWithValue("$due", dueBefore is { } due ? StoreValues.ToUnixMicros(due) : DBNull.Value);
-        return await ReadBookmarksAsync(command, cancellationToken).ConfigureAwait(false);
+        return await StoreReaders.BookmarksAsync(command, Instant, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
@@ -587,41 +587,5 @@ public sealed class SqliteWorkflowStore : IWorkflowStore
         command.Parameters.AddWithValue("$correlationId", (object?)query.CorrelationId ?? DBNull.Value);
     }
 
-    private static async Task<List<WorkflowDefinition>> ReadDefinitionsAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var list = new List<WorkflowDefinition>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(StoreValues.ParseDefinition(reader.GetString(0), reader.GetBoolean(1), reader.GetBoolean(2)));
-        }
-
-        return list;
-    }
-
-    private static async Task<List<Bookmark>> ReadBookmarksAsync(SqliteCommand command, CancellationToken cancellationToken)
-    {
-        var list = new List<Bookmark>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(ReadBookmark(reader));
-        }
-
-        return list;
-    }
-
-    private static Bookmark ReadBookmark(DbDataReader reader) => new()
-    {
-        Id = reader.GetString(0),
-        InstanceId = reader.GetString(1),
-        ActivityId = reader.GetString(2),
-        ActivityNodeId = reader.GetString(3),
-        Name = reader.GetString(4),
-        Hash = reader.GetString(5),
-        CorrelationId = reader.IsDBNull(6) ? null : reader.GetString(6),
-        Payload = WorkflowStateJson.DeserializeValue(reader.IsDBNull(7) ? null : reader.GetString(7)),
-        ResumeAt = reader.IsDBNull(8) ? null : StoreValues.FromUnixMicros(reader.GetInt64(8)),
-        CreatedAt = StoreValues.FromUnixMicros(reader.GetInt64(9)),
-    };
+    private static DateTimeOffset Instant(System.Data.Common.DbDataReader reader, int ordinal) => StoreValues.FromUnixMicros(reader.GetInt64(ordinal));
 }
