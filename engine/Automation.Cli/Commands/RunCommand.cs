@@ -1,9 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using Automation.Engine.Definitions;
 using Automation.Engine.Execution;
 using Automation.Engine.Expressions;
-using Automation.Engine.Persistence;
 using Automation.Persistence;
 using Microsoft.Extensions.DependencyInjection;
 

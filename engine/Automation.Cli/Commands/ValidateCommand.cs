@@ -1,8 +1,5 @@
 using System.CommandLine;
-using Automation.Engine.Descriptors;
 using Automation.Engine.Execution;
-using Automation.Engine.Hosting;
-using Automation.Engine.Plugins;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Automation.Cli.Commands;

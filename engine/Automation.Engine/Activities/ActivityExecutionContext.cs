@@ -76,7 +76,6 @@ public sealed class ActivityExecutionContext
     public T? Get<T>(Input<T> input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        execution.ExpressionContext.ActivityId = Node.Id;
         return input.Get(execution.ExpressionContext);
     }
 
@@ -98,7 +97,6 @@ public sealed class ActivityExecutionContext
             },
         };
         var expression = new ExpressionCompiler(execution.Workflow.JavaScriptOptions).Compile(entry, inputName, execution.Workflow.Variables);
-        execution.ExpressionContext.ActivityId = Node.Id;
         var result = expression?.Evaluate(execution.ExpressionContext);
         try
         {

@@ -6,7 +6,4 @@ namespace Automation.Engine.Expressions;
 internal sealed class ExpressionContext(WorkflowState state)
 {
     public WorkflowState State { get; } = state;
-
-    /// <summary>The activity whose input is being evaluated (for messages).</summary>
-    public string ActivityId { get; set; } = "";
 }

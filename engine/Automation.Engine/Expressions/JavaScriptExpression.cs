@@ -22,6 +22,8 @@ internal sealed class JavaScriptExpression : CompiledExpression
         ParsingOptions = ScriptParsingOptions.Default with { AllowReturnOutsideFunction = true },
     };
 
+    private const int MaxCachedScripts = 10_000;
+
     private static readonly ConcurrentDictionary<string, Prepared<Script>> Cache = new(StringComparer.Ordinal);
     private static readonly Prepared<Script> PreparedPrelude = Jint.Engine.PrepareScript(Prelude, strict: true);
 
@@ -42,6 +44,11 @@ internal sealed class JavaScriptExpression : CompiledExpression
     {
         try
         {
+            if (Cache.Count >= MaxCachedScripts)
+            {
+                Cache.Clear(); // generated scripts must not grow the cache without bound
+            }
+
             var prepared = Cache.GetOrAdd(source, static text => Jint.Engine.PrepareScript(text, strict: true, options: Preparation));
             return new JavaScriptExpression(prepared, options, inputName);
         }

@@ -10,6 +10,8 @@ namespace Automation.Engine.Expressions;
 /// </summary>
 internal sealed class LiquidExpression : CompiledExpression
 {
+    private const int MaxCachedTemplates = 10_000;
+
     private static readonly FluidParser Parser = new();
     private static readonly ConcurrentDictionary<string, IFluidTemplate> Cache = new(StringComparer.Ordinal);
     private static readonly TemplateOptions Options = new() { MaxSteps = 100_000, MaxRecursion = 32 };
@@ -31,6 +33,11 @@ internal sealed class LiquidExpression : CompiledExpression
             if (!Parser.TryParse(source, out template, out var error))
             {
                 throw new ExpressionException(inputName, "Liquid does not parse: " + error);
+            }
+
+            if (Cache.Count >= MaxCachedTemplates)
+            {
+                Cache.Clear(); // generated templates must not grow the cache without bound
             }
 
             Cache.TryAdd(source, template);
