@@ -20,6 +20,18 @@ public static class WorkflowStoreFactory
         return IsPostgres(provider) ? new PostgresWorkflowStore(connectionString) : new SqliteWorkflowStore(connectionString);
     }
 
+    /// <summary>Creates the identity store (users, API keys) for the same database. Call
+    /// <see cref="Identity.IIdentityStore.MigrateAsync"/> before using it.</summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgres</c>.</param>
+    /// <param name="connectionString">The provider's connection string.</param>
+    /// <returns>The store.</returns>
+    /// <exception cref="ArgumentException">The provider is not known.</exception>
+    public static Identity.IIdentityStore CreateIdentityStore(string provider, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return IsPostgres(provider) ? new PostgresIdentityStore(connectionString) : new SqliteIdentityStore(connectionString);
+    }
+
     /// <summary>Registers a singleton <see cref="IWorkflowStore"/> made by <see cref="Create"/> (created on first resolve).</summary>
     /// <param name="services">The services.</param>
     /// <param name="provider"><c>sqlite</c> or <c>postgres</c>.</param>

@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using Automation.Server.Authentication;
+using Automation.Server.Authorization;
 using Automation.Server.Endpoints;
 using Automation.Server.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -10,14 +12,16 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Ad
 var app = builder.Build();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseMiddleware<RequestSizeLimitMiddleware>();
+app.UseRateLimiter();
+app.UseAuthentication();
+app.UseAuthorization();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+app.MapOpenApi().RequireAuthorization(Policies.ReadWorkflows);
+app.MapAuthEndpoints();
 app.MapWorkflowEndpoints();
-app.Lifetime.ApplicationStarted.Register(() =>
-{
-    app.Logger.LogInformation("Automation server listening on {Urls}", string.Join(", ", app.Urls));
-    _ = app.Services.GetRequiredService<ApiKeyProvider>(); // logs the generated key at start when none is configured
-});
+app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation("Automation server listening on {Urls}", string.Join(", ", app.Urls)));
 await app.RunAsync();
 
 /// <summary>The server's entry point (public for integration tests).</summary>

@@ -37,8 +37,7 @@ public sealed class ScheduleTriggerTests : IDisposable
         Directory.CreateDirectory(Path.Combine(data, "plugins"));
         await File.WriteAllTextAsync(Path.Combine(data, "plugins", "Broken.dll"), "not an assembly");
         await using var server = new ServerFactory(data, workflows, console);
-        var client = server.CreateClient();
-        client.DefaultRequestHeaders.Add("Authorization", "ApiKey " + ServerFactory.ApiKey);
+        var client = await server.SignedInClientAsync();
 
         var plugins = await client.GetFromJsonAsync<JsonElement>("/api/plugins");
         var descriptors = await client.GetFromJsonAsync<JsonElement>("/api/activities/descriptors");

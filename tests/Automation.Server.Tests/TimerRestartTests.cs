@@ -19,7 +19,7 @@ public sealed class TimerRestartTests : IDisposable
         string instanceId;
         await using (var first = new ServerFactory(data, workflows, console))
         {
-            var client = Authorized(first);
+            var client = await first.SignedInClientAsync();
             var response = await client.PostAsJsonAsync("/api/workflows/delay-then-write/execute", new { input = new { } });
             response.EnsureSuccessStatusCode();
             var body = await response.Content.ReadFromJsonAsync<JsonElement>();
@@ -40,7 +40,7 @@ public sealed class TimerRestartTests : IDisposable
         await using (var third = new ServerFactory(data, workflows, console))
         {
             var store = third.Services.GetRequiredService<IWorkflowStore>();
-            await Authorized(third).GetAsync("/health/ready");
+            await third.CreateClient().GetAsync("/health/ready");
             var journal = await store.GetJournalAsync(instanceId);
             Assert.Single(journal, e => e.ActivityId == "done" && e.Event == JournalEvent.Completed);
             Assert.Empty(await store.ListTimersAsync(null));
@@ -55,7 +55,7 @@ public sealed class TimerRestartTests : IDisposable
         string instanceId;
         await using (var first = new ServerFactory(data, workflows, console))
         {
-            var response = await Authorized(first).PostAsJsonAsync("/api/workflows/delay-then-write/execute", new { });
+            var response = await (await first.SignedInClientAsync()).PostAsJsonAsync("/api/workflows/delay-then-write/execute", new { });
             instanceId = (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instanceId").GetString()!;
         }
 
@@ -83,17 +83,10 @@ public sealed class TimerRestartTests : IDisposable
     {
         await using var server = new ServerFactory(data, workflows, console);
 
-        var response = await Authorized(server).PostAsJsonAsync("/api/workflows/nope/execute", new { });
+        var response = await (await server.SignedInClientAsync()).PostAsJsonAsync("/api/workflows/nope/execute", new { });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Contains("definitionId", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-    }
-
-    private static HttpClient Authorized(ServerFactory factory)
-    {
-        var client = factory.CreateClient();
-        client.DefaultRequestHeaders.Add("Authorization", "ApiKey " + ServerFactory.ApiKey);
-        return client;
     }
 
     private static async Task<WorkflowState> WaitForAsync(ServerFactory server, string instanceId, WorkflowStatus status)

@@ -2,6 +2,7 @@ using Automation.Engine.Definitions;
 using Automation.Engine.Descriptors;
 using Automation.Engine.Execution;
 using Automation.Engine.Persistence;
+using Automation.Server.Authorization;
 using Automation.Server.Hosting;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -12,14 +13,14 @@ internal static class WorkflowEndpoints
 {
     public static IEndpointRouteBuilder MapWorkflowEndpoints(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api").AddEndpointFilter<ApiKeyFilter>().WithTags("Workflows");
-        api.MapGet("/activities/descriptors", GetDescriptors).WithName("GetActivityDescriptors");
-        api.MapGet("/plugins", (PluginCatalog catalog) => TypedResults.Ok(catalog.Results)).WithName("GetPlugins");
-        api.MapPost("/workflows/{definitionId}/execute", ExecuteAsync).WithName("ExecuteWorkflow");
-        api.MapPost("/events/{eventName}", PublishEventAsync).WithName("PublishEvent");
-        api.MapGet("/instances/{instanceId}", GetInstanceAsync).WithName("GetInstance");
-        api.MapGet("/instances/{instanceId}/journal", GetJournalAsync).WithName("GetJournal");
-        api.MapPost("/instances/{instanceId}/cancel", CancelAsync).WithName("CancelInstance");
+        var api = app.MapGroup("/api").WithTags("Workflows");
+        api.MapGet("/activities/descriptors", GetDescriptors).RequireAuthorization(Policies.ReadWorkflows).WithName("GetActivityDescriptors");
+        api.MapGet("/plugins", (PluginCatalog catalog) => TypedResults.Ok(catalog.Results)).RequireAuthorization(Policies.ReadWorkflows).WithName("GetPlugins");
+        api.MapPost("/workflows/{definitionId}/execute", ExecuteAsync).RequireAuthorization(Policies.RunWorkflows).WithName("ExecuteWorkflow");
+        api.MapPost("/events/{eventName}", PublishEventAsync).RequireAuthorization(Policies.RunWorkflows).WithName("PublishEvent");
+        api.MapGet("/instances/{instanceId}", GetInstanceAsync).RequireAuthorization(Policies.ReadWorkflows).WithName("GetInstance");
+        api.MapGet("/instances/{instanceId}/journal", GetJournalAsync).RequireAuthorization(Policies.ReadWorkflows).WithName("GetJournal");
+        api.MapPost("/instances/{instanceId}/cancel", CancelAsync).RequireAuthorization(Policies.RunWorkflows).WithName("CancelInstance");
         return app;
     }
 

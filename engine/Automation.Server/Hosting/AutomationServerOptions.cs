@@ -20,10 +20,6 @@ public sealed class AutomationServerOptions
 
     /// <summary>A folder of definitions imported and published at start when missing from the store.</summary>
     public string? WorkflowsPath { get; set; }
-
-    /// <summary>The key API callers send as <c>Authorization: ApiKey &lt;key&gt;</c>. When empty a random key is
-    /// generated at start and logged once, so the API is never open.</summary>
-    public string? ApiKey { get; set; }
 }
 
 /// <summary>Store settings.</summary>

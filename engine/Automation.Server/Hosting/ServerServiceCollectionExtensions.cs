@@ -2,6 +2,7 @@ using Automation.Engine.Execution;
 using Automation.Engine.Hosting;
 using Automation.Engine.Persistence;
 using Automation.Persistence;
+using Automation.Server.Authentication;
 using Automation.Server.Scheduling;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
@@ -15,12 +16,18 @@ internal static class ServerServiceCollectionExtensions
     public static WebApplicationBuilder AddAutomationServer(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = RequestSizeLimitMiddleware.MaxBodyBytes);
         services.AddOptions<AutomationServerOptions>().BindConfiguration(AutomationServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
         services.AddAutomationEngine();
-        services.AddSingleton<IWorkflowStore>(provider => CreateStore(provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value, builder.Environment));
+        services.AddSingleton<IWorkflowStore>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
+            return WorkflowStoreFactory.Create(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
+        });
         services.AddSingleton<PluginCatalog>();
-        services.AddSingleton<ApiKeyProvider>();
+        services.AddAutomationAuthentication();
+        services.AddOpenApi();
         services.AddSingleton<IWorkflowTimerScheduler, QuartzTimerScheduler>();
         services.AddSingleton<WorkflowTriggerScheduler>();
         services.AddQuartz(q => q.UseInMemoryStore());
@@ -28,24 +35,6 @@ internal static class ServerServiceCollectionExtensions
         services.AddHostedService<WorkflowHostService>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return builder;
-    }
-
-    private static IWorkflowStore CreateStore(AutomationServerOptions options, IHostEnvironment environment)
-    {
-        var connectionString = options.Store.ConnectionString;
-        if (string.IsNullOrWhiteSpace(connectionString))
-        {
-            if (options.Store.Provider != "sqlite")
-            {
-                throw new OptionsValidationException(AutomationServerOptions.Section, typeof(AutomationServerOptions), ["Automation:Store:ConnectionString is required for PostgreSQL."]);
-            }
-
-            var data = Path.GetFullPath(options.DataPath, environment.ContentRootPath);
-            Directory.CreateDirectory(data);
-            connectionString = "Data Source=" + Path.Combine(data, "automation.db");
-        }
-
-        return WorkflowStoreFactory.Create(options.Store.Provider, connectionString);
     }
 }
 

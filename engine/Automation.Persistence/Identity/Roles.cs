@@ -1,4 +1,4 @@
-namespace Automation.Server.Authorization;
+namespace Automation.Persistence.Identity;
 
 /// <summary>The four roles. A user has exactly one.</summary>
 public static class Roles
