@@ -19,14 +19,16 @@ public static class CliApplication
     /// <param name="args">The arguments.</param>
     /// <param name="output">Standard output.</param>
     /// <param name="error">Standard error.</param>
+    /// <param name="input">Standard input (passwords); defaults to none.</param>
     /// <returns>The exit code.</returns>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader? input = null)
     {
         var root = new RootCommand("Automation: secure patient-engagement workflow engine.")
         {
             RunCommand.Create(output, error),
             ValidateCommand.Create(output, error),
             DescriptorsCommand.Create(output, error),
+            UsersCommand.Create(input ?? TextReader.Null, output, error),
         };
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

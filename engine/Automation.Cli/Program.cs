@@ -1,3 +1,3 @@
 using Automation.Cli;
 
-return await CliApplication.RunAsync(args, Console.Out, Console.Error);
+return await CliApplication.RunAsync(args, Console.Out, Console.Error, Console.In);

@@ -17,9 +17,8 @@ internal static class RunCommand
     {
         var file = new Argument<FileInfo>("file") { Description = "The workflow definition (Elsa 3 JSON)." };
         var inputs = new Option<string[]>("--input") { Description = "A workflow input as name=value (JSON values are parsed).", AllowMultipleArgumentsPerToken = true };
-        var db = new Option<string>("--db") { Description = "The store: sqlite (default) or postgres.", DefaultValueFactory = _ => "sqlite" };
-        db.AcceptOnlyFromAmong("sqlite", "postgres");
-        var connection = new Option<string?>("--connection") { Description = "The store's connection string; SQLite defaults to a file in the user's data folder." };
+        var db = StoreOptions.Provider();
+        var connection = StoreOptions.Connection();
         var plugins = CommonOptions.Plugins();
         var command = new Command("run", "Runs a definition until it finishes, faults or suspends.") { file, inputs, db, connection, plugins };
         command.SetAction(async (parseResult, cancellationToken) =>
@@ -37,7 +36,7 @@ internal static class RunCommand
             }
 
             var provider = parseResult.GetValue(db)!;
-            var store = WorkflowStoreFactory.Create(provider, parseResult.GetValue(connection) ?? DefaultConnection(provider));
+            var store = WorkflowStoreFactory.Create(provider, parseResult.GetValue(connection) ?? StoreOptions.DefaultConnection(provider));
             using var services = CommonOptions.EngineServices(parseResult.GetValue(plugins), error, output, s => s.AddSingleton(store));
 
             // Validate before anything is stored, so a definition that cannot run leaves nothing behind.
@@ -68,18 +67,6 @@ internal static class RunCommand
             return result.Status is WorkflowStatus.Finished or WorkflowStatus.Suspended ? CliApplication.Ok : CliApplication.Failed;
         });
         return command;
-    }
-
-    private static string DefaultConnection(string provider)
-    {
-        if (provider == "postgres")
-        {
-            return Environment.GetEnvironmentVariable("AUTOMATION_POSTGRES") ?? "Host=127.0.0.1;Port=5432;Username=automation;Password=automation;Database=automation";
-        }
-
-        var folder = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create), "automation");
-        Directory.CreateDirectory(folder);
-        return "Data Source=" + Path.Combine(folder, "automation.db");
     }
 
     private static bool TryParseInputs(string[] pairs, out Dictionary<string, object?> input, out string error)
