@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Automation.Designer;
 using Automation.Server.Authentication;
 using Automation.Server.Authorization;
 using Automation.Server.Endpoints;
@@ -21,6 +22,9 @@ app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check 
 app.MapOpenApi().RequireAuthorization(Policies.ReadWorkflows);
 app.MapAuthEndpoints();
 app.MapWorkflowEndpoints();
+app.MapJourneyEndpoints();
+app.MapDesigner();
+app.MapGet("/", () => Results.Redirect(DesignerEndpoints.BasePath + "/")).ExcludeFromDescription();
 app.Lifetime.ApplicationStarted.Register(() => app.Logger.LogInformation("Automation server listening on {Urls}", string.Join(", ", app.Urls)));
 await app.RunAsync();
 
