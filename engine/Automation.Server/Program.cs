@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Automation.Server.Elsa;
 using Automation.Server.Endpoints;
 using Automation.Server.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -13,6 +14,7 @@ app.UseStatusCodePages();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 app.MapWorkflowEndpoints();
+app.MapElsaApi();
 app.Lifetime.ApplicationStarted.Register(() =>
 {
     app.Logger.LogInformation("Automation server listening on {Urls}", string.Join(", ", app.Urls));
