@@ -116,6 +116,28 @@ public sealed class DesignerBrowserTests(DesignerHost host, ITestOutputHelper ou
     }
 
     [Fact]
+    public async Task PluginActivity_DroppedFromPalette_ShowsItsInputsWithTheirEditors()
+    {
+        var definitionId = await CreateJourneyWithStartAsync();
+        var page = await host.SignedInPageAsync(DesignerHost.AdminEmail);
+        await GuardAsync(page, nameof(PluginActivity_DroppedFromPalette_ShowsItsInputsWithTheirEditors), async () =>
+        {
+            await page.GotoAsync(host.BaseUrl + "/designer/editor.html?id=" + definitionId);
+            await page.Locator(".x6-node").First.WaitForAsync();
+            await page.GetByText("Samples", new() { Exact = true }).ClickAsync();
+            await page.Locator("[draggable=true]", new() { HasText = "Greet Patient" }).First
+                .DragToAsync(page.Locator(".x6-graph").First, new() { TargetPosition = new TargetPosition { X = 500, Y = 300 } });
+
+            // The dropped (selected) plugin activity's panel: single line, dropdown, checkbox and multi-line editors.
+            var panel = page.Locator(".mud-input-control", new() { Has = page.Locator("label", new() { HasTextRegex = new("^First Name$") }) });
+            await Assertions.Expect(panel.Locator("input")).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator(".mud-input-control.mud-select-extended", new() { Has = page.Locator("label", new() { HasTextRegex = new("^Language$") }) })).ToContainTextAsync("en");
+            await Assertions.Expect(page.Locator(".mud-checkbox", new() { HasText = "Formal" })).ToBeVisibleAsync();
+            await Assertions.Expect(page.Locator(".mud-input-control", new() { Has = page.Locator("label", new() { HasTextRegex = new("^Closing$") }) }).Locator("textarea")).ToBeVisibleAsync();
+        });
+    }
+
+    [Fact]
     public async Task Operator_CannotSaveButCanOpenTheEditor()
     {
         var definitionId = await CreateJourneyWithStartAsync();

@@ -26,6 +26,14 @@ public sealed class GreetPatient : Activity
     [Input(Description = "The patient's preferred language.", Options = ["en", "es", "fr"], DefaultValue = "en")]
     public Input<string> Language { get; set; } = new();
 
+    /// <summary>Whether to use the formal form of address (a checkbox in the designer).</summary>
+    [Input(Description = "Use the formal form of address.")]
+    public Input<bool> Formal { get; set; } = new();
+
+    /// <summary>A closing line appended to the greeting (a multi-line editor in the designer).</summary>
+    [Input(Description = "A closing line appended to the greeting.", UIHint = UIHints.MultiLine)]
+    public Input<string> Closing { get; set; } = new();
+
     /// <summary>The greeting.</summary>
     [Output(Description = "The composed greeting.")]
     public Output<string> Greeting { get; set; } = new();
@@ -39,7 +47,9 @@ public sealed class GreetPatient : Activity
             return ValueTask.CompletedTask;
         }
 
-        var greeting = $"{word}, {context.Get(FirstName)}!";
+        var name = context.Get(Formal) ? "dear " + context.Get(FirstName) : context.Get(FirstName);
+        var closing = context.Get(Closing);
+        var greeting = string.IsNullOrWhiteSpace(closing) ? $"{word}, {name}!" : $"{word}, {name}! {closing}";
         context.Set(Greeting, greeting);
         context.WriteLine(greeting);
         context.Complete("Greeted");

@@ -15,7 +15,7 @@ namespace Automation.Server.Hosting;
 internal sealed partial class WorkflowHostService(
     IWorkflowStore store,
     ActivityRegistry registry,
-    WorkflowCompiler compiler,
+    WorkflowDefinitionService definitions,
     IEnumerable<IWorkflowTimerScheduler> schedulers,
     IOptions<AutomationServerOptions> options,
     IHostEnvironment environment,
@@ -95,22 +95,14 @@ internal sealed partial class WorkflowHostService(
                 continue;
             }
 
-            var problems = compiler.Validate(definition);
-            if (problems.Count > 0)
+            var saved = await definitions.SaveAsync(definition.Document, publish: true, cancellationToken).ConfigureAwait(false);
+            if (!saved.Succeeded)
             {
-                LogWorkflowInvalid(Path.GetFileName(file), problems.Count, problems[0].ToString());
+                LogWorkflowInvalid(Path.GetFileName(file), saved.Problems.Count, saved.Problems[0].ToString());
                 continue;
             }
 
-            if (string.IsNullOrEmpty(definition.Id))
-            {
-                definition.Id = definition.DefinitionId + "-v" + definition.Version;
-            }
-
-            definition.IsLatest = true;
-            definition.IsPublished = true;
-            await store.SaveDefinitionAsync(definition, cancellationToken).ConfigureAwait(false);
-            LogWorkflowImported(definition.DefinitionId, definition.Version);
+            LogWorkflowImported(definition.DefinitionId, saved.Definition!.Version);
         }
     }
 
