@@ -1,5 +1,6 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Headers;
 using Microsoft.AspNetCore.StaticFiles;
 using Microsoft.Extensions.FileProviders;
 
@@ -64,6 +65,9 @@ internal sealed class StudioFiles
             ? "public, max-age=86400"
             : "no-cache";
         context.Response.Headers.Vary = "Accept-Encoding";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        context.Response.Headers.XFrameOptions = "SAMEORIGIN";
+        context.Response.Headers["Referrer-Policy"] = "no-referrer";
         if (fromStudio && AcceptsBrotli(context) && studio.GetFileInfo(path + ".br") is { Exists: true } compressed)
         {
             context.Response.Headers.ContentEncoding = "br";
@@ -76,7 +80,7 @@ internal sealed class StudioFiles
     }
 
     private static bool AcceptsBrotli(HttpContext context) =>
-        context.Request.Headers.AcceptEncoding.ToString().Contains("br", StringComparison.OrdinalIgnoreCase);
+        context.Request.GetTypedHeaders().AcceptEncoding.Any(e => e.Value.Equals("br", StringComparison.OrdinalIgnoreCase) && e.Quality is not 0);
 
     private static FileExtensionContentTypeProvider CreateContentTypes()
     {

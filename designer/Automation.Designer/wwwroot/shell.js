@@ -10,12 +10,21 @@ const Shell = (() => {
     } catch { return null; }
   }
 
+  let expiryTimer = null;
+
   function requireSession() {
     const current = session();
     if (!current) {
       const back = location.pathname + location.search;
       location.replace("sign-in.html?return=" + encodeURIComponent(back));
       throw new Error("signed out");
+    }
+    // Studio keeps the token it was given; send the user to sign in again when it expires instead of failing silently.
+    if (!expiryTimer) {
+      expiryTimer = setTimeout(() => {
+        sessionStorage.removeItem(key);
+        location.replace("sign-in.html?return=" + encodeURIComponent(location.pathname + location.search));
+      }, Math.max(0, Date.parse(current.expiresAt) - Date.now()));
     }
     return current;
   }

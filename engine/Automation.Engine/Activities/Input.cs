@@ -67,7 +67,8 @@ public sealed class Input<T> : Input
         }
         catch (Exception exception) when (exception is FormatException or InvalidCastException or OverflowException or System.Text.Json.JsonException)
         {
-            throw new ExpressionException(Name, $"the value cannot be converted to {typeof(T).Name}: {exception.Message}", exception);
+            // The converter's message quotes the value, which may be patient data: name the types only.
+            throw new ExpressionException(Name, $"a {value?.GetType().Name ?? "null"} value cannot be converted to {typeof(T).Name}.", exception);
         }
     }
 

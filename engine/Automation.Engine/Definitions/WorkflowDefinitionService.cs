@@ -8,10 +8,24 @@ namespace Automation.Engine.Definitions;
 /// <param name="Definition">The stored version, or <c>null</c> when validation failed (then nothing was stored).</param>
 /// <param name="AlreadyPublished">Publishing was asked for and the latest version was already published.</param>
 /// <param name="Problems">Publish-time validation problems; empty on success.</param>
-public sealed record DefinitionSaveResult(WorkflowDefinition? Definition, bool AlreadyPublished, IReadOnlyList<ValidationProblem> Problems)
+/// <param name="Conflict">Why the save was refused because the editor's copy is stale, if it was.</param>
+public sealed record DefinitionSaveResult(WorkflowDefinition? Definition, bool AlreadyPublished, IReadOnlyList<ValidationProblem> Problems, string? Conflict = null)
 {
     /// <summary>Whether the save or publish happened.</summary>
     public bool Succeeded => Definition is not null;
+}
+
+/// <summary>The outcome of deleting a definition or one of its versions.</summary>
+public enum DefinitionDeleteOutcome
+{
+    /// <summary>Deleted.</summary>
+    Deleted,
+
+    /// <summary>No such definition or version.</summary>
+    NotFound,
+
+    /// <summary>Refused: running or suspended instances still use it and could not resume without it.</summary>
+    InUse,
 }
 
 /// <summary>
@@ -43,20 +57,95 @@ public sealed class WorkflowDefinitionService
         this.timeProvider = timeProvider;
     }
 
-    /// <summary>Saves a definition model as the draft of its definition (a new definition when its
+    /// <summary>Saves a definition model (from the editor) as the draft of its definition (a new definition when its
     /// <c>definitionId</c> is empty or unknown), optionally publishing it.</summary>
     /// <param name="model">The Elsa definition JSON; it is copied, not kept.</param>
     /// <param name="publish">Whether to publish the saved version.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The result.</returns>
     /// <exception cref="WorkflowDefinitionFormatException">The model is not a flowchart definition.</exception>
-    public async Task<DefinitionSaveResult> SaveAsync(JsonObject model, bool publish, CancellationToken cancellationToken = default)
+    /// <remarks>A model whose <c>id</c> names a version other than the latest comes from an editor that has not seen a
+    /// newer save: it is refused with <see cref="DefinitionSaveResult.Conflict"/> rather than overwriting that save.</remarks>
+    public Task<DefinitionSaveResult> SaveAsync(JsonObject model, bool publish, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
+        return LockedAsync(() => SaveCoreAsync(model, publish, checkCurrent: true, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Saves an imported definition (for example an Elsa export) as the new latest version of its
+    /// definition, whatever version id it carries.</summary>
+    /// <param name="model">The Elsa definition JSON; it is copied, not kept.</param>
+    /// <param name="publish">Whether to publish the saved version.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The result.</returns>
+    /// <exception cref="WorkflowDefinitionFormatException">The model is not a flowchart definition.</exception>
+    public Task<DefinitionSaveResult> ImportAsync(JsonObject model, bool publish, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return LockedAsync(() => SaveCoreAsync(model, publish, checkCurrent: false, cancellationToken), cancellationToken);
+    }
+
+    /// <summary>Deletes every version of a definition, unless unfinished instances still run one of them.</summary>
+    /// <param name="definitionId">The definition id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The outcome.</returns>
+    public Task<DefinitionDeleteOutcome> DeleteAsync(string definitionId, CancellationToken cancellationToken = default) =>
+        LockedAsync(async () =>
+        {
+            if (await store.FindDefinitionAsync(definitionId, VersionOptions.Latest, cancellationToken).ConfigureAwait(false) is null)
+            {
+                return DefinitionDeleteOutcome.NotFound;
+            }
+
+            if ((await UnfinishedAsync(definitionId, cancellationToken).ConfigureAwait(false)).Count > 0)
+            {
+                return DefinitionDeleteOutcome.InUse;
+            }
+
+            await store.DeleteDefinitionAsync(definitionId, cancellationToken).ConfigureAwait(false);
+            return DefinitionDeleteOutcome.Deleted;
+        }, cancellationToken);
+
+    /// <summary>Deletes one version, unless unfinished instances still run it.</summary>
+    /// <param name="versionId">The version id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The outcome.</returns>
+    public Task<DefinitionDeleteOutcome> DeleteVersionAsync(string versionId, CancellationToken cancellationToken = default) =>
+        LockedAsync(async () =>
+        {
+            var version = await store.GetDefinitionVersionAsync(versionId, cancellationToken).ConfigureAwait(false);
+            if (version is null)
+            {
+                return DefinitionDeleteOutcome.NotFound;
+            }
+
+            if ((await UnfinishedAsync(version.DefinitionId, cancellationToken).ConfigureAwait(false)).Any(i => i.DefinitionVersionId == versionId))
+            {
+                return DefinitionDeleteOutcome.InUse;
+            }
+
+            await store.DeleteDefinitionVersionAsync(versionId, cancellationToken).ConfigureAwait(false);
+            return DefinitionDeleteOutcome.Deleted;
+        }, cancellationToken);
+
+    private async Task<List<InstanceSummary>> UnfinishedAsync(string definitionId, CancellationToken cancellationToken)
+    {
+        var unfinished = new List<InstanceSummary>();
+        foreach (var status in new[] { WorkflowStatus.Running, WorkflowStatus.Suspended })
+        {
+            var page = await store.ListInstancesAsync(new InstanceQuery { DefinitionId = definitionId, Status = status, Take = 10_000 }, cancellationToken).ConfigureAwait(false);
+            unfinished.AddRange(page.Items);
+        }
+
+        return unfinished;
+    }
+
+    private async Task<T> LockedAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
+    {
         await writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await SaveCoreAsync(model, publish, cancellationToken).ConfigureAwait(false);
+            return await action().ConfigureAwait(false);
         }
         finally
         {
@@ -64,7 +153,7 @@ public sealed class WorkflowDefinitionService
         }
     }
 
-    private async Task<DefinitionSaveResult> SaveCoreAsync(JsonObject model, bool publish, CancellationToken cancellationToken)
+    private async Task<DefinitionSaveResult> SaveCoreAsync(JsonObject model, bool publish, bool checkCurrent, CancellationToken cancellationToken)
     {
         var document = (JsonObject)model.DeepClone();
         document.Remove("links");
@@ -76,13 +165,24 @@ public sealed class WorkflowDefinitionService
         }
 
         var latest = await store.FindDefinitionAsync(definitionId, VersionOptions.Latest, cancellationToken).ConfigureAwait(false);
+        var editedVersionId = Json.GetString(document, "id");
+        if (checkCurrent && latest is not null && !string.IsNullOrEmpty(editedVersionId) && editedVersionId != latest.Id)
+        {
+            return new DefinitionSaveResult(null, false, [],
+                $"Version {latest.Version} of '{definitionId}' was saved after this copy was opened; reload it before saving.");
+        }
+
         var definition = WorkflowDefinitionJson.FromDocument(document);
         definition.DefinitionId = definitionId;
         definition.IsLatest = true;
         definition.IsPublished = false;
         if (latest is null)
         {
-            definition.Id = ids.NewId();
+            // A new definition keeps the version id its editor already holds, unless that id is taken.
+            definition.Id = checkCurrent && !string.IsNullOrEmpty(editedVersionId)
+                && await store.GetDefinitionVersionAsync(editedVersionId, cancellationToken).ConfigureAwait(false) is null
+                    ? editedVersionId
+                    : ids.NewId();
             definition.Version = 1;
             definition.CreatedAt = timeProvider.GetUtcNow();
         }
@@ -118,18 +218,8 @@ public sealed class WorkflowDefinitionService
     /// <param name="definitionId">The definition id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The result, or <c>null</c> when the definition does not exist.</returns>
-    public async Task<DefinitionSaveResult?> PublishAsync(string definitionId, CancellationToken cancellationToken = default)
-    {
-        await writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await PublishCoreAsync(definitionId, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            writeLock.Release();
-        }
-    }
+    public Task<DefinitionSaveResult?> PublishAsync(string definitionId, CancellationToken cancellationToken = default) =>
+        LockedAsync(() => PublishCoreAsync(definitionId, cancellationToken), cancellationToken);
 
     private async Task<DefinitionSaveResult?> PublishCoreAsync(string definitionId, CancellationToken cancellationToken)
     {
@@ -159,18 +249,8 @@ public sealed class WorkflowDefinitionService
     /// <param name="definitionId">The definition id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The retracted version; <c>null</c> when no version is published.</returns>
-    public async Task<WorkflowDefinition?> RetractAsync(string definitionId, CancellationToken cancellationToken = default)
-    {
-        await writeLock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            return await RetractCoreAsync(definitionId, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            writeLock.Release();
-        }
-    }
+    public Task<WorkflowDefinition?> RetractAsync(string definitionId, CancellationToken cancellationToken = default) =>
+        LockedAsync(() => RetractCoreAsync(definitionId, cancellationToken), cancellationToken);
 
     private async Task<WorkflowDefinition?> RetractCoreAsync(string definitionId, CancellationToken cancellationToken)
     {

@@ -110,7 +110,9 @@ internal static class FlowchartInterpreter
         }
         catch (Exception exception)
         {
-            context.Fault(exception.GetType().Name + ": " + exception.Message);
+            // Exception messages may quote the data being processed (patient data included), so only the type is kept;
+            // activities that want to say more call context.Fault with a message free of PHI.
+            context.Fault($"{exception.GetType().Name} was thrown by the activity.");
         }
     }
 

@@ -106,6 +106,18 @@ public sealed class WorkflowCompiler
                 continue;
             }
 
+            if (type.Descriptor.Kind == Activities.ActivityKind.Trigger)
+            {
+                try
+                {
+                    _ = instance.GetTriggerPayload(); // a schedule that cannot be parsed must not reach the scheduler
+                }
+                catch (FormatException exception)
+                {
+                    problems.Add(new ValidationProblem(activity.Id, exception.Message));
+                }
+            }
+
             var node = new CompiledNode { Index = nodes.Count, Definition = activity, ActivityType = type, Activity = instance, NodeId = activity.NodeId };
             nodes.Add(node);
             byId[activity.Id] = node;

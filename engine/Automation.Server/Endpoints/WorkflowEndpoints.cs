@@ -30,13 +30,13 @@ internal static class WorkflowEndpoints
         return TypedResults.Ok(new DescriptorList(items, items.Count));
     }
 
-    private static async Task<Results<Ok<RunSummary>, NotFound<ProblemDetailsBody>, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem>> ExecuteAsync(
+    private static async Task<Results<Ok<RunSummary>, ProblemHttpResult, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem>> ExecuteAsync(
         string definitionId, ExecuteRequest? request, IWorkflowStore store, WorkflowRuntime runtime, CancellationToken cancellationToken)
     {
         var definition = await store.FindDefinitionAsync(definitionId, VersionOptions.Published, cancellationToken).ConfigureAwait(false);
         if (definition is null)
         {
-            return TypedResults.NotFound(new ProblemDetailsBody($"No published workflow '{definitionId}'.", "definitionId"));
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No published workflow '{definitionId}' (definitionId).");
         }
 
         try
@@ -68,8 +68,21 @@ internal static class WorkflowEndpoints
             ? TypedResults.Ok(RunSummary.From(state))
             : TypedResults.NotFound();
 
-    private static async Task<Ok<IReadOnlyList<JournalEntry>>> GetJournalAsync(string instanceId, IWorkflowStore store, int? skip, int? take, CancellationToken cancellationToken) =>
-        TypedResults.Ok(await store.GetJournalAsync(instanceId, skip ?? 0, take ?? 500, cancellationToken).ConfigureAwait(false));
+    private static async Task<Results<Ok<IReadOnlyList<JournalEntry>>, ProblemHttpResult, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem>> GetJournalAsync(
+        string instanceId, IWorkflowStore store, int? skip, int? take, CancellationToken cancellationToken)
+    {
+        if (skip < 0 || take is < 1 or > 5000)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [skip < 0 ? "skip" : "take"] = ["skip must be >= 0 and take between 1 and 5000."] });
+        }
+
+        if (await store.GetInstanceAsync(instanceId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No instance '{instanceId}'.");
+        }
+
+        return TypedResults.Ok(await store.GetJournalAsync(instanceId, skip ?? 0, take ?? 500, cancellationToken).ConfigureAwait(false));
+    }
 
     private static async Task<Results<Ok<RunSummary>, NotFound>> CancelAsync(string instanceId, WorkflowRuntime runtime, CancellationToken cancellationToken) =>
         await runtime.CancelAsync(instanceId, cancellationToken).ConfigureAwait(false) is { } state
@@ -82,8 +95,6 @@ internal sealed record DescriptorList(IReadOnlyList<ActivityDescriptor> Items, i
 internal sealed record ExecuteRequest(Dictionary<string, object?>? Input, string? CorrelationId);
 
 internal sealed record EventRequest(string? CorrelationId, object? Payload);
-
-internal sealed record ProblemDetailsBody(string Detail, string Field);
 
 /// <summary>An instance as the API returns it: ids, status, incidents; no variables (they may hold PHI).</summary>
 internal sealed record RunSummary(string InstanceId, string DefinitionId, int Version, WorkflowStatus Status, string? CorrelationId, IReadOnlyList<Incident> Incidents, int BookmarkCount)

@@ -33,7 +33,6 @@ internal static class ServerServiceCollectionExtensions
         services.AddQuartz(q => q.UseInMemoryStore());
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddHostedService<WorkflowHostService>();
-        Elsa.ElsaApiServiceCollectionExtensions.AddElsaApi(services);
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return builder;
     }

@@ -95,7 +95,7 @@ internal sealed partial class WorkflowHostService(
                 continue;
             }
 
-            var saved = await definitions.SaveAsync(definition.Document, publish: true, cancellationToken).ConfigureAwait(false);
+            var saved = await definitions.ImportAsync(definition.Document, publish: true, cancellationToken).ConfigureAwait(false);
             if (!saved.Succeeded)
             {
                 LogWorkflowInvalid(Path.GetFileName(file), saved.Problems.Count, saved.Problems[0].ToString());

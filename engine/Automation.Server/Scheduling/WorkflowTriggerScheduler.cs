@@ -40,8 +40,16 @@ internal sealed partial class WorkflowTriggerScheduler(ISchedulerFactory schedul
                 .UsingJobData(StartWorkflowJob.ActivityIdKey, trigger.ActivityId)
                 .Build();
             await scheduler.DeleteJob(quartzTrigger.JobKey, cancellationToken).ConfigureAwait(false);
-            await scheduler.ScheduleJob(job, quartzTrigger, default, cancellationToken).ConfigureAwait(false);
-            LogScheduled(trigger.DefinitionId, trigger.ActivityId, trigger.ActivityType);
+            try
+            {
+                await scheduler.ScheduleJob(job, quartzTrigger, default, cancellationToken).ConfigureAwait(false);
+                LogScheduled(trigger.DefinitionId, trigger.ActivityId, trigger.ActivityType);
+            }
+            catch (SchedulerException exception)
+            {
+                // For example a schedule with no future occurrence: the definition stays published, it just never starts.
+                LogNotScheduled(trigger.DefinitionId, trigger.ActivityId, exception.GetType().Name);
+            }
         }
     }
 
@@ -66,6 +74,9 @@ internal sealed partial class WorkflowTriggerScheduler(ISchedulerFactory schedul
 
         return null;
     }
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "Workflow {DefinitionId} trigger {ActivityId} could not be scheduled ({Reason})")]
+    private partial void LogNotScheduled(string definitionId, string activityId, string reason);
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Workflow {DefinitionId} starts on its {ActivityType} trigger {ActivityId}")]
     private partial void LogScheduled(string definitionId, string activityId, string activityType);

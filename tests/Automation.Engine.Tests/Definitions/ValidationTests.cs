@@ -36,6 +36,18 @@ public sealed class ValidationTests
     }
 
     [Fact]
+    public void Validate_CronTriggerThatDoesNotParse_IsAProblemOfThatActivity()
+    {
+        using var engine = new TestEngine();
+        var definition = Flow.Sequence(Flow.Activity("every", "Elsa.Cron", ("cronExpression", Flow.Literal("every tuesday"))), Flow.WriteLine("w", "x"));
+
+        var problem = Assert.Single(engine.Compiler.Validate(definition));
+
+        Assert.Equal("every", problem.ActivityId);
+        Assert.Contains("cron", problem.Message, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
     public void Validate_DuplicateActivityIds_IsAProblem()
     {
         using var engine = new TestEngine();

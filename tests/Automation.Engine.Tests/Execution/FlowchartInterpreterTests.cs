@@ -222,6 +222,20 @@ public sealed class FlowchartInterpreterTests
     }
 
     [Fact]
+    public async Task ConversionFailure_IncidentNamesTypesButNotTheValue()
+    {
+        using var engine = new TestEngine();
+        var definition = Flow.Sequence(Flow.Activity("wait", "Elsa.Delay", ("timeSpan", Flow.Expr("JavaScript", "return 'Jane Doe, MRN 12345';", "TimeSpan"))));
+
+        var result = await engine.RunAsync(definition);
+
+        var incident = Assert.Single(result.State.Incidents);
+        Assert.Contains("cannot be converted to TimeSpan", incident.Message);
+        Assert.DoesNotContain("Jane", incident.Message);
+        Assert.DoesNotContain("12345", incident.Message);
+    }
+
+    [Fact]
     public async Task ContinueWithIncidentsStrategy_OtherBranchesFinish()
     {
         using var engine = new TestEngine();

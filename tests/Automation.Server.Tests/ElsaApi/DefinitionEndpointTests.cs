@@ -115,8 +115,10 @@ public sealed class DefinitionEndpointTests : IDisposable
         var published = await designer.GetJsonAsync("workflow-definitions/by-definition-id/hc-demo-1?versionOptions=Published");
         Assert.Equal(v1Id, published["id"]!.GetValue<string>());
 
-        // Autosave overwrites the draft instead of stacking versions.
-        var again = (await SaveAsync(SaveBody(publish: false)))["workflowDefinition"]!;
+        // Autosave overwrites the draft instead of stacking versions (Studio then holds the draft's id, as it does).
+        var autosave = SaveBody(publish: false);
+        autosave["model"]!["id"] = v2["id"]!.GetValue<string>();
+        var again = (await SaveAsync(autosave))["workflowDefinition"]!;
         Assert.Equal(v2["id"]!.GetValue<string>(), again["id"]!.GetValue<string>());
         var history = await designer.GetJsonAsync("workflow-definitions?versionOptions=AllVersions&DefinitionIds=hc-demo-1&OrderBy=Version&OrderDirection=Descending");
         Assert.Equal([2, 1], history["items"]!.AsArray().Select(i => i!["version"]!.GetValue<int>()));
@@ -291,5 +293,75 @@ public sealed class DefinitionEndpointTests : IDisposable
         await designer.GetJsonAsync("activity-executions/list?WorkflowInstanceId=nope", HttpStatusCode.NotFound);
         await designer.PostJsonAsync("activity-executions/report", new JsonObject { ["workflowInstanceId"] = "nope" }, HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.NotFound, (await designer.DeleteAsync("workflow-instances/nope")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Save_FromAStaleEditorCopy_Is409AndKeepsTheNewerDraft()
+    {
+        await SaveAsync(SaveBody(publish: true));
+        var editorCopy = SaveBody(publish: false);
+        var newer = SaveBody(publish: false);
+        newer["model"]!["name"] = "Saved by a colleague";
+        var draft = await SaveAsync(newer);
+        Assert.Equal(2, draft["workflowDefinition"]!["version"]!.GetValue<int>());
+
+        editorCopy["model"]!["name"] = "Saved from an old tab";
+        await SaveAsync(editorCopy, HttpStatusCode.Conflict);
+
+        var latest = await designer.GetJsonAsync("workflow-definitions/by-definition-id/hc-demo-1?versionOptions=Latest");
+        Assert.Equal("Saved by a colleague", latest["name"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Save_BodyWithDuplicateKeys_Is400NotServerError()
+    {
+        using var content = new StringContent("{\"model\":{\"name\":\"a\",\"name\":\"b\",\"root\":{\"type\":\"Elsa.Flowchart\"}},\"publish\":false}", System.Text.Encoding.UTF8, "application/json");
+
+        var response = await designer.PostAsync("workflow-definitions", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("body", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Execute_DraftVersion_OnlyForEditors_PublishedForOperators()
+    {
+        await SaveAsync(SaveBody(publish: true));
+        var operatorClient = server.Client("operator");
+
+        var draft = await operatorClient.PostAsJsonAsync("workflow-definitions/hc-demo-1/execute", new { versionOptions = "Latest" });
+        var published = await operatorClient.PostAsJsonAsync("workflow-definitions/hc-demo-1/execute", new { versionOptions = "Published" });
+
+        Assert.Equal(HttpStatusCode.Forbidden, draft.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+    }
+
+    [Fact]
+    public async Task Delete_WhileAnInstanceIsSuspended_Is409AndKeepsTheDefinition()
+    {
+        var body = new JsonObject
+        {
+            ["model"] = new JsonObject
+            {
+                ["definitionId"] = "waits",
+                ["root"] = new JsonObject
+                {
+                    ["type"] = "Elsa.Flowchart",
+                    ["activities"] = new JsonArray(new JsonObject
+                    {
+                        ["id"] = "wait",
+                        ["type"] = "Elsa.Event",
+                        ["eventName"] = new JsonObject { ["typeName"] = "String", ["expression"] = new JsonObject { ["type"] = "Literal", ["value"] = "never" } },
+                    }),
+                },
+            },
+            ["publish"] = true,
+        };
+        var version = (await SaveAsync(body))["workflowDefinition"]!["id"]!.GetValue<string>();
+        (await designer.PostAsJsonAsync("workflow-definitions/waits/execute", new { versionOptions = "Published" })).EnsureSuccessStatusCode();
+
+        Assert.Equal(HttpStatusCode.Conflict, (await designer.DeleteAsync("workflow-definitions/waits")).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await designer.DeleteAsync($"workflow-definition-versions/{version}")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await designer.GetAsync("workflow-definitions/by-definition-id/waits")).StatusCode);
     }
 }

@@ -25,7 +25,17 @@ public sealed class Cron : Activity
         }
 
         var expression = context.Get(CronExpression) ?? "";
-        var next = CronSchedule.NextAfter(expression, context.TimeProvider.GetUtcNow());
+        DateTimeOffset? next;
+        try
+        {
+            next = CronSchedule.NextAfter(expression, context.TimeProvider.GetUtcNow());
+        }
+        catch (FormatException exception)
+        {
+            context.Fault(exception.Message);
+            return ValueTask.CompletedTask;
+        }
+
         if (next is null)
         {
             context.Fault($"the cron expression '{expression}' has no future occurrence.");

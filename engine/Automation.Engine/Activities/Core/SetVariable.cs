@@ -15,7 +15,13 @@ public sealed class SetVariable : Activity
     /// <inheritdoc />
     public override ValueTask ExecuteAsync(ActivityExecutionContext context)
     {
-        var variable = context.Get(Variable) ?? throw new InvalidOperationException("No variable selected.");
+        var variable = context.Get(Variable);
+        if (variable is null || (variable.Id is null && variable.Name is null))
+        {
+            context.Fault("No variable is selected.");
+            return ValueTask.CompletedTask;
+        }
+
         context.SetVariable(context.ResolveVariableName(variable.Id, variable.Name), context.Get(Value));
         context.Complete();
         return ValueTask.CompletedTask;

@@ -31,6 +31,7 @@ internal static class WorkflowDefinitionEndpoints
         edit.MapPost("/workflow-definitions/{definitionId}/retract", RetractAsync).WithName("ElsaRetractWorkflowDefinition");
         edit.MapDelete("/workflow-definitions/{definitionId}", DeleteAsync).WithName("ElsaDeleteWorkflowDefinition");
         edit.MapDelete("/workflow-definitions/by-id/{versionId}", DeleteVersionAsync).WithName("ElsaDeleteWorkflowDefinitionVersion");
+        edit.MapDelete("/workflow-definition-versions/{versionId}", DeleteVersionAsync).WithName("ElsaDeleteWorkflowDefinitionVersionStudio");
         edit.MapPost("/workflow-definitions/import", ImportAsync).WithName("ElsaImportWorkflowDefinition");
         edit.MapPut("/workflow-definitions/{definitionId}/import", ImportIntoAsync).WithName("ElsaImportIntoWorkflowDefinition");
 
@@ -195,15 +196,18 @@ internal static class WorkflowDefinitionEndpoints
             : TypedResults.Ok(DefinitionModel.ToModel(retracted, canEdit: true));
     }
 
-    private static async Task<IResult> DeleteAsync(string definitionId, IWorkflowStore store, CancellationToken cancellationToken) =>
-        await store.DeleteDefinitionAsync(definitionId, cancellationToken).ConfigureAwait(false) > 0
-            ? TypedResults.NoContent()
-            : ElsaHttp.NotFound("workflow definition", definitionId);
+    private static async Task<IResult> DeleteAsync(string definitionId, WorkflowDefinitionService definitions, CancellationToken cancellationToken) =>
+        Deleted(await definitions.DeleteAsync(definitionId, cancellationToken).ConfigureAwait(false), "workflow definition", definitionId);
 
-    private static async Task<IResult> DeleteVersionAsync(string versionId, IWorkflowStore store, CancellationToken cancellationToken) =>
-        await store.DeleteDefinitionVersionAsync(versionId, cancellationToken).ConfigureAwait(false)
-            ? TypedResults.NoContent()
-            : ElsaHttp.NotFound("workflow definition version", versionId);
+    private static async Task<IResult> DeleteVersionAsync(string versionId, WorkflowDefinitionService definitions, CancellationToken cancellationToken) =>
+        Deleted(await definitions.DeleteVersionAsync(versionId, cancellationToken).ConfigureAwait(false), "workflow definition version", versionId);
+
+    private static IResult Deleted(DefinitionDeleteOutcome outcome, string what, string id) => outcome switch
+    {
+        DefinitionDeleteOutcome.Deleted => TypedResults.NoContent(),
+        DefinitionDeleteOutcome.InUse => ElsaHttp.Conflict($"Running or suspended instances still use {what} '{id}'; cancel or finish them first."),
+        _ => ElsaHttp.NotFound(what, id),
+    };
 
     private static Task<IResult> ImportAsync(HttpRequest request, WorkflowDefinitionService definitions, CancellationToken cancellationToken) =>
         ImportCoreAsync(null, request, definitions, cancellationToken);
@@ -233,17 +237,18 @@ internal static class WorkflowDefinitionEndpoints
 
         try
         {
-            var result = await definitions.SaveAsync(model, publish: false, cancellationToken).ConfigureAwait(false);
+            var result = await definitions.ImportAsync(model, publish: false, cancellationToken).ConfigureAwait(false);
             return TypedResults.Ok(DefinitionModel.ToModel(result.Definition!, canEdit: true));
         }
         catch (WorkflowDefinitionFormatException exception)
         {
-            return ElsaHttp.FormatProblem(exception, "");
+            return ElsaHttp.FormatProblem(exception, ReferenceEquals(model, body) ? "" : "model");
         }
     }
 
     private static async Task<IResult> ExecuteAsync(
-        string definitionId, HttpRequest request, HttpResponse response, IWorkflowStore store, WorkflowRuntime runtime, CancellationToken cancellationToken)
+        string definitionId, HttpRequest request, HttpResponse response, ClaimsPrincipal user, IAuthorizationService authorization,
+        IWorkflowStore store, WorkflowRuntime runtime, CancellationToken cancellationToken)
     {
         var (body, error) = await ElsaHttp.ReadAsync<ExecuteDefinitionRequest>(request, cancellationToken).ConfigureAwait(false);
         if (error is not null)
@@ -259,6 +264,13 @@ internal static class WorkflowDefinitionEndpoints
         catch (FormatException exception)
         {
             return ElsaHttp.BadRequest("versionOptions", exception.Message);
+        }
+
+        // Running anything but the published version (Studio's Run asks for Latest, a draft) is part of editing.
+        if (options != VersionOptions.Published && !await CanEditAsync(user, authorization).ConfigureAwait(false))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Forbidden",
+                detail: "Only designers and admins may run a version other than the published one (versionOptions=Published).");
         }
 
         // The version comes from the store, so a draft run this way can resume later from its bookmarks.
@@ -290,6 +302,11 @@ internal static class WorkflowDefinitionEndpoints
 
     private static async Task<IResult> SavedAsync(DefinitionSaveResult result, WorkflowTriggerScheduler triggers, CancellationToken cancellationToken)
     {
+        if (result.Conflict is not null)
+        {
+            return ElsaHttp.Conflict(result.Conflict);
+        }
+
         if (!result.Succeeded)
         {
             return ElsaHttp.ValidationProblems(result.Problems);

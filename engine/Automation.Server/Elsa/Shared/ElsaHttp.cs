@@ -29,11 +29,16 @@ internal static class ElsaHttp
                 return (new JsonObject(), null);
             }
 
-            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+            // Duplicate keys are refused here: JsonNode would otherwise only throw when the property is first read.
+            node = JsonNode.Parse(text, documentOptions: new JsonDocumentOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip, AllowDuplicateProperties = false });
         }
         catch (JsonException exception)
         {
-            return (null, BadRequest("body", $"Malformed JSON at line {exception.LineNumber + 1}, position {exception.BytePositionInLine + 1}."));
+            return (null, BadRequest("body", $"Malformed JSON at line {exception.LineNumber + 1}, position {exception.BytePositionInLine + 1}: {FirstSentence(exception.Message)}"));
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, TypedResults.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, title: "Request body too large", detail: "Bodies are limited to 5 MB."));
         }
 
         return node is JsonObject body ? (body, null) : (null, BadRequest("body", "The body must be a JSON object."));
@@ -74,6 +79,16 @@ internal static class ElsaHttp
     /// <summary>400 for a model that is not a flowchart definition.</summary>
     public static IResult FormatProblem(WorkflowDefinitionFormatException exception, string prefix) =>
         BadRequest(prefix + exception.JsonPath.TrimStart('$'), exception.Message);
+
+    /// <summary>409 problem details.</summary>
+    public static IResult Conflict(string detail) =>
+        TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "Conflict", detail: detail);
+
+    private static string FirstSentence(string message)
+    {
+        var end = message.IndexOf(". ", StringComparison.Ordinal);
+        return end > 0 ? message[..(end + 1)] : message;
+    }
 
     /// <summary>404 problem details.</summary>
     public static IResult NotFound(string what, string id) =>
