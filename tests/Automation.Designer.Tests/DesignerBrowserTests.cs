@@ -108,8 +108,12 @@ public sealed class DesignerBrowserTests(DesignerHost host, ITestOutputHelper ou
             Assert.Equal(writeLine["id"]!.GetValue<string>(), connection["target"]!["activity"]!.GetValue<string>());
             Assert.Equal("Finished", instance["status"]!.GetValue<string>());
 
-            // The instance viewer shows the engine's journal.
-            await page.GotoAsync(host.BaseUrl + "/designer/instance.html?id=" + instance["id"]!.GetValue<string>());
+            // The instances list links to Studio's instance viewer, which shows the engine's journal.
+            await page.GotoAsync(host.BaseUrl + "/designer/instances.html");
+            var row = page.Locator($"tr[data-instance-id='{instance["id"]!.GetValue<string>()}']");
+            await Assertions.Expect(row).ToContainTextAsync("Finished");
+            await row.Locator("a").ClickAsync();
+            await page.WaitForURLAsync("**/designer/instance.html?id=*");
             await Assertions.Expect(page.GetByText("Write Line - Completed").First).ToBeVisibleAsync();
             await Assertions.Expect(page.GetByText("Start - Completed").First).ToBeVisibleAsync();
         });
