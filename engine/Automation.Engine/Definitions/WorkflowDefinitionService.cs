@@ -8,8 +8,7 @@ namespace Automation.Engine.Definitions;
 /// <param name="Definition">The stored version, or <c>null</c> when validation failed (then nothing was stored).</param>
 /// <param name="AlreadyPublished">Publishing was asked for and the latest version was already published.</param>
 /// <param name="Problems">Publish-time validation problems; empty on success.</param>
-/// <param name="Conflict">Why the save was refused because the editor's copy is stale, if it was.</param>
-public sealed record DefinitionSaveResult(WorkflowDefinition? Definition, bool AlreadyPublished, IReadOnlyList<ValidationProblem> Problems, string? Conflict = null)
+public sealed record DefinitionSaveResult(WorkflowDefinition? Definition, bool AlreadyPublished, IReadOnlyList<ValidationProblem> Problems)
 {
     /// <summary>Whether the save or publish happened.</summary>
     public bool Succeeded => Definition is not null;
@@ -64,12 +63,12 @@ public sealed class WorkflowDefinitionService
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The result.</returns>
     /// <exception cref="WorkflowDefinitionFormatException">The model is not a flowchart definition.</exception>
-    /// <remarks>A model whose <c>id</c> names a version other than the latest comes from an editor that has not seen a
-    /// newer save: it is refused with <see cref="DefinitionSaveResult.Conflict"/> rather than overwriting that save.</remarks>
+    /// <remarks>The last save wins, as in Elsa: Studio autosaves concurrently, so a save carrying an older version id
+    /// is usually its own earlier request, not a stale editor.</remarks>
     public Task<DefinitionSaveResult> SaveAsync(JsonObject model, bool publish, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return LockedAsync(() => SaveCoreAsync(model, publish, checkCurrent: true, cancellationToken), cancellationToken);
+        return LockedAsync(() => SaveCoreAsync(model, publish, keepEditorId: true, cancellationToken), cancellationToken);
     }
 
     /// <summary>Saves an imported definition (for example an Elsa export) as the new latest version of its
@@ -82,7 +81,7 @@ public sealed class WorkflowDefinitionService
     public Task<DefinitionSaveResult> ImportAsync(JsonObject model, bool publish, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(model);
-        return LockedAsync(() => SaveCoreAsync(model, publish, checkCurrent: false, cancellationToken), cancellationToken);
+        return LockedAsync(() => SaveCoreAsync(model, publish, keepEditorId: false, cancellationToken), cancellationToken);
     }
 
     /// <summary>Deletes every version of a definition, unless unfinished instances still run one of them.</summary>
@@ -153,7 +152,7 @@ public sealed class WorkflowDefinitionService
         }
     }
 
-    private async Task<DefinitionSaveResult> SaveCoreAsync(JsonObject model, bool publish, bool checkCurrent, CancellationToken cancellationToken)
+    private async Task<DefinitionSaveResult> SaveCoreAsync(JsonObject model, bool publish, bool keepEditorId, CancellationToken cancellationToken)
     {
         var document = (JsonObject)model.DeepClone();
         document.Remove("links");
@@ -166,11 +165,6 @@ public sealed class WorkflowDefinitionService
 
         var latest = await store.FindDefinitionAsync(definitionId, VersionOptions.Latest, cancellationToken).ConfigureAwait(false);
         var editedVersionId = Json.GetString(document, "id");
-        if (checkCurrent && latest is not null && !string.IsNullOrEmpty(editedVersionId) && editedVersionId != latest.Id)
-        {
-            return new DefinitionSaveResult(null, false, [],
-                $"Version {latest.Version} of '{definitionId}' was saved after this copy was opened; reload it before saving.");
-        }
 
         var definition = WorkflowDefinitionJson.FromDocument(document);
         definition.DefinitionId = definitionId;
@@ -179,7 +173,7 @@ public sealed class WorkflowDefinitionService
         if (latest is null)
         {
             // A new definition keeps the version id its editor already holds, unless that id is taken.
-            definition.Id = checkCurrent && !string.IsNullOrEmpty(editedVersionId)
+            definition.Id = keepEditorId && !string.IsNullOrEmpty(editedVersionId)
                 && await store.GetDefinitionVersionAsync(editedVersionId, cancellationToken).ConfigureAwait(false) is null
                     ? editedVersionId
                     : ids.NewId();

@@ -302,11 +302,6 @@ internal static class WorkflowDefinitionEndpoints
 
     private static async Task<IResult> SavedAsync(DefinitionSaveResult result, WorkflowTriggerScheduler triggers, CancellationToken cancellationToken)
     {
-        if (result.Conflict is not null)
-        {
-            return ElsaHttp.Conflict(result.Conflict);
-        }
-
         if (!result.Succeeded)
         {
             return ElsaHttp.ValidationProblems(result.Problems);
