@@ -74,7 +74,45 @@ const Shell = (() => {
     return current;
   }
 
-  // Creates a Studio custom element once the session is known; Blazor reads the attributes when it attaches.
+  // Elsa Studio's stylesheets and scripts, in the order its own host page loads them (the Blazor runtime last).
+  const studioStyles = [
+    "_content/MudBlazor/MudBlazor.min.css",
+    "_content/CodeBeam.MudBlazor.Extensions/MudExtensions.min.css",
+    "_content/Radzen.Blazor/css/material-base.css",
+    "_content/Elsa.Studio.Shell/css/shell.css",
+    "Elsa.Studio.Host.CustomElements.styles.css"
+  ];
+  const studioScripts = [
+    "_content/BlazorMonaco/jsInterop.js",
+    "_content/BlazorMonaco/lib/monaco-editor/min/vs/loader.js",
+    "_content/BlazorMonaco/lib/monaco-editor/min/vs/editor/editor.main.js",
+    "_content/MudBlazor/MudBlazor.min.js",
+    "_content/CodeBeam.MudBlazor.Extensions/MudExtensions.min.js",
+    "_content/Radzen.Blazor/Radzen.Blazor.js",
+    "_framework/blazor.webassembly.js"
+  ];
+
+  async function loadStudio() {
+    const ours = document.querySelector("link[href='app.css']");
+    for (const href of studioStyles) {
+      const link = document.createElement("link");
+      link.rel = "stylesheet";
+      link.href = href;
+      document.head.insertBefore(link, ours); // our stylesheet stays last, so the shell keeps its look
+    }
+    for (const src of studioScripts) {
+      await new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = src;
+        script.onload = resolve;
+        script.onerror = () => reject(new Error("Could not load " + src));
+        document.body.appendChild(script);
+      });
+    }
+  }
+
+  // Creates a Studio custom element once the session is known, then boots Studio; Blazor reads the attributes when
+  // it attaches the element.
   function mountStudio(tag, attributes) {
     const current = requireSession();
     const el = document.createElement(tag);
@@ -82,6 +120,7 @@ const Shell = (() => {
     el.setAttribute("access-token", current.accessToken);
     for (const [name, value] of Object.entries(attributes || {})) el.setAttribute(name, value);
     document.querySelector("main").appendChild(el);
+    loadStudio().catch(e => { document.querySelector("main").textContent = e.message; });
     return el;
   }
 
