@@ -31,6 +31,19 @@ public sealed partial class ActivityRegistry
     /// <summary>Creates a registry holding the core activities.</summary>
     public ActivityRegistry() => RegisterAssembly(typeof(ActivityRegistry).Assembly);
 
+    /// <summary>Creates a registry holding the core activities and those of the given assemblies (how dependency
+    /// injection builds it: each activity library registers an <see cref="ActivityAssembly"/>).</summary>
+    /// <param name="assemblies">The activity assemblies.</param>
+    public ActivityRegistry(IEnumerable<ActivityAssembly> assemblies)
+        : this()
+    {
+        ArgumentNullException.ThrowIfNull(assemblies);
+        foreach (var assembly in assemblies)
+        {
+            RegisterAssembly(assembly.Assembly);
+        }
+    }
+
     /// <summary>Descriptors of every registered type (plus the flowchart container), ordered by category and name.</summary>
     public IReadOnlyList<ActivityDescriptor> Descriptors =>
         types.Values.Select(t => t.Descriptor).Append(FlowchartDescriptor)

@@ -1,0 +1,98 @@
+using Automation.Activities.Fhir.Sources;
+using Automation.Activities.Fhir.Tests.Support;
+using Hl7.Fhir.Model;
+
+namespace Automation.Activities.Fhir.Tests.Sources;
+
+public sealed class NdjsonPatientDataSourceTests : IDisposable
+{
+    private readonly string directory = TestPatients.WriteNdjson(TestPatients.All());
+    private readonly NdjsonPatientDataSource source;
+
+    public NdjsonPatientDataSourceTests() => source = new NdjsonPatientDataSource(directory);
+
+    [Fact]
+    public async Task GetPatientContextAsync_KnownPatient_GathersEverythingAboutThem()
+    {
+        var patient = await source.GetPatientContextAsync("Patient/p1");
+
+        Assert.NotNull(patient);
+        Assert.Equal("Ana", patient.FirstName);
+        Assert.Equal("ana@example.org", patient.Email);
+        Assert.Equal("es", patient.Language);
+        Assert.Equal("62701", patient.Address!.PostalCode);
+        Assert.Equal(68, patient.AgeOn(new DateOnly(2026, 11, 27)));
+        var diabetes = Assert.Single(patient.Conditions);
+        Assert.Equal(["E11.9", "44054006"], diabetes.Codings.Select(c => c.Code));
+        Assert.Equal(8.4m, patient.LatestLabs["4548-4"].Value);
+        Assert.Equal(142m, patient.LatestLabs["8480-6"].Value);
+        Assert.Equal("860975", Assert.Single(patient.Medications).Code);
+        Assert.Equal("158", Assert.Single(patient.Immunizations).Code);
+        Assert.Equal(["noshow", "booked"], patient.Appointments.Select(a => a.Status));
+        Assert.Equal("Dr. Rivera", patient.Appointments[1].Practitioner);
+        Assert.Equal("Springfield Clinic", patient.Appointments[1].Location);
+        Assert.Equal("IMP", Assert.Single(patient.Encounters).Class);
+        Assert.Equal("medicare", Assert.Single(patient.Coverages).Kind);
+        var consent = Assert.Single(patient.Consents);
+        Assert.Equal("permit", consent.Decision);
+        Assert.Equal(["HMARKT"], consent.Purposes);
+        Assert.Equal(["email"], consent.Channels);
+    }
+
+    [Fact]
+    public async Task GetPatientContextAsync_OtherPatient_SeesOnlyTheirOwnResources()
+    {
+        var patient = await source.GetPatientContextAsync("p2");
+
+        Assert.Equal("a3", Assert.Single(patient!.Appointments).Id);
+        Assert.Empty(patient.Conditions);
+        Assert.Null(patient.Email);
+    }
+
+    [Fact]
+    public async Task GetPatientContextAsync_UnknownPatient_IsNull() =>
+        Assert.Null(await source.GetPatientContextAsync("Patient/nobody"));
+
+    [Fact]
+    public async Task SearchAsync_ByPatientAndStatus_Filters()
+    {
+        var booked = await source.SearchAsync("Appointment", new Dictionary<string, string> { ["patient"] = "Patient/p1", ["status"] = "booked" });
+        var all = await source.SearchAsync("Appointment", new Dictionary<string, string> { ["status"] = "booked,noshow" });
+
+        Assert.Equal("a1", Assert.Single(booked).Id);
+        Assert.Equal(["a1", "a2", "a3"], all.Select(a => a.Id).Order());
+    }
+
+    [Fact]
+    public async Task ReadAsync_AppointmentById_ReturnsIt()
+    {
+        var appointment = Assert.IsType<Appointment>(await source.ReadAsync("Appointment", "a2"));
+
+        Assert.Equal(Appointment.AppointmentStatus.Noshow, appointment.Status);
+        Assert.Null(await source.ReadAsync("Appointment", "missing"));
+    }
+
+    [Fact]
+    public async Task SearchAsync_UnsupportedParameter_SaysWhich()
+    {
+        var exception = await Assert.ThrowsAsync<FhirSourceException>(() => source.SearchAsync("Appointment", new Dictionary<string, string> { ["date"] = "ge2026-01-01" }));
+
+        Assert.Contains("date", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task MissingDirectory_FailsWithHowToCreateIt()
+    {
+        using var missing = new NdjsonPatientDataSource(Path.Combine(directory, "nope"));
+
+        var exception = await Assert.ThrowsAsync<FhirSourceException>(() => missing.GetPatientContextAsync("p1"));
+
+        Assert.Contains("automation synth", exception.Message, StringComparison.Ordinal);
+    }
+
+    public void Dispose()
+    {
+        source.Dispose();
+        Directory.Delete(directory, recursive: true);
+    }
+}
