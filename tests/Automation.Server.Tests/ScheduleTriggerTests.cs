@@ -46,6 +46,9 @@ public sealed class ScheduleTriggerTests : IDisposable
         Assert.EndsWith("Broken.dll", broken.GetProperty("path").GetString(), StringComparison.Ordinal);
         Assert.Contains("BadImageFormatException", broken.GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.True(descriptors.GetProperty("count").GetInt32() > 15);
+        var typeNames = descriptors.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("typeName").GetString()).ToList();
+        Assert.Contains("Healthcare.FetchPatient", typeNames);
+        Assert.Contains("Healthcare.FhirSearch", typeNames);
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using Automation.Activities.Fhir;
 using Automation.Engine.Execution;
 using Automation.Engine.Hosting;
 using Automation.Engine.Persistence;
@@ -20,6 +21,8 @@ internal static class ServerServiceCollectionExtensions
         services.AddOptions<AutomationServerOptions>().BindConfiguration(AutomationServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
         services.AddAutomationEngine();
+        services.AddFhirPatientData(builder.Configuration, Path.GetFullPath(
+            Path.Combine(builder.Configuration["Automation:DataPath"] ?? "data", "patients"), builder.Environment.ContentRootPath));
         services.AddSingleton<IWorkflowStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
