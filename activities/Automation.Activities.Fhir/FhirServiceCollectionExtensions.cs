@@ -12,7 +12,8 @@ public static class FhirServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the Healthcare FHIR activities and an <see cref="IPatientDataSource"/>: a FHIR server when
-    /// <c>Fhir:Server:BaseUrl</c> is set (with <c>Fhir:Server:BearerToken</c>), otherwise the NDJSON directory
+    /// <c>Fhir:Server:BaseUrl</c> is set (with <c>Fhir:Server:BearerToken</c>, or SMART Backend Services under
+    /// <c>Fhir:Server:Smart</c>: TokenEndpoint, ClientId, PrivateKeyPem or PrivateKeyFile, KeyId, Scope), otherwise the NDJSON directory
     /// <c>Fhir:Directory</c> (default <paramref name="defaultDirectory"/>).
     /// </summary>
     /// <param name="services">The services.</param>
@@ -29,8 +30,17 @@ public static class FhirServiceCollectionExtensions
             var server = configuration.GetSection("Fhir:Server");
             if (Uri.TryCreate(server["BaseUrl"], UriKind.Absolute, out var baseUrl))
             {
+                var smart = server.GetSection("Smart");
+                var keyPem = smart["PrivateKeyPem"] ?? (smart["PrivateKeyFile"] is { Length: > 0 } file ? File.ReadAllText(file) : null);
                 return new FhirServerPatientDataSource(
-                    new FhirServerOptions { BaseUrl = baseUrl, BearerToken = server["BearerToken"] },
+                    new FhirServerOptions
+                    {
+                        BaseUrl = baseUrl,
+                        BearerToken = server["BearerToken"],
+                        Smart = Uri.TryCreate(smart["TokenEndpoint"], UriKind.Absolute, out var tokenEndpoint) && smart["ClientId"] is { Length: > 0 } clientId && keyPem is not null
+                            ? new SmartBackendOptions { TokenEndpoint = tokenEndpoint, ClientId = clientId, PrivateKeyPem = keyPem, KeyId = smart["KeyId"], Scope = smart["Scope"] ?? "system/*.read" }
+                            : null,
+                    },
                     provider.GetService<TimeProvider>());
             }
 

@@ -9,6 +9,9 @@ public sealed class FhirServerOptions
     /// <summary>A static bearer token, when the server wants one (from configuration, never committed).</summary>
     public string? BearerToken { get; init; }
 
+    /// <summary>SMART Backend Services credentials; when set they replace <see cref="BearerToken"/>.</summary>
+    public SmartBackendOptions? Smart { get; init; }
+
     /// <summary>Per-request timeout. Default 30 seconds.</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
 

@@ -16,11 +16,13 @@ internal sealed class ResilientFhirHandler : DelegatingHandler
 {
     private readonly ResiliencePipeline<HttpResponseMessage> pipeline;
     private readonly string? bearerToken;
+    private readonly SmartBackendTokenProvider? smart;
 
     public ResilientFhirHandler(FhirServerOptions options, TimeProvider timeProvider, HttpMessageHandler inner)
         : base(inner)
     {
         bearerToken = options.BearerToken;
+        smart = options.Smart is null ? null : new SmartBackendTokenProvider(options.Smart, timeProvider, inner);
         var transient = new PredicateBuilder<HttpResponseMessage>()
             .Handle<HttpRequestException>()
             .Handle<TimeoutRejectedException>()
@@ -49,9 +51,10 @@ internal sealed class ResilientFhirHandler : DelegatingHandler
 
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
-        if (bearerToken is not null)
+        var token = smart is not null ? await smart.GetTokenAsync(cancellationToken).ConfigureAwait(false) : bearerToken;
+        if (token is not null)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearerToken);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         }
 
         try
@@ -64,6 +67,19 @@ internal sealed class ResilientFhirHandler : DelegatingHandler
         {
             throw new FhirSourceException("The FHIR server is failing; requests are paused for a while (circuit open).", innerException: exception);
         }
+    }
+
+    /// <summary>The SMART token provider, when SMART Backend Services is configured.</summary>
+    public SmartBackendTokenProvider? Smart => smart;
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            smart?.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     // Retry-After in seconds or as a date wins over the exponential backoff.

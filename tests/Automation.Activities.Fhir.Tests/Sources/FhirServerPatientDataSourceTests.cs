@@ -76,4 +76,38 @@ public sealed class FhirServerPatientDataSourceTests : IAsyncLifetime
         Assert.Contains("circuit open", failure.Message, StringComparison.Ordinal);
         Assert.Equal(before, server.Requests);
     }
+
+    [Fact]
+    public async Task SmartBackendServices_SignedAssertionGetsATokenThatIsCachedUntilExpiry()
+    {
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        server.SmartClientKey = key;
+        using var source = new FhirServerPatientDataSource(new FhirServerOptions
+        {
+            BaseUrl = server.BaseUrl,
+            Smart = new SmartBackendOptions { TokenEndpoint = server.TokenEndpoint, ClientId = "automation-client", PrivateKeyPem = key.ExportPkcs8PrivateKeyPem(), KeyId = "k1" },
+        });
+
+        Assert.Equal("Ana", (await source.GetPatientContextAsync("p1"))!.FirstName);
+        Assert.Equal("Ben", (await source.GetPatientContextAsync("p2"))!.FirstName);
+
+        Assert.Equal(1, server.TokensIssued);
+    }
+
+    [Fact]
+    public async Task SmartBackendServices_WrongKey_FailsClearly()
+    {
+        using var registered = System.Security.Cryptography.RSA.Create(2048);
+        using var other = System.Security.Cryptography.RSA.Create(2048);
+        server.SmartClientKey = registered;
+        using var source = new FhirServerPatientDataSource(new FhirServerOptions
+        {
+            BaseUrl = server.BaseUrl,
+            Smart = new SmartBackendOptions { TokenEndpoint = server.TokenEndpoint, ClientId = "automation-client", PrivateKeyPem = other.ExportPkcs8PrivateKeyPem() },
+        });
+
+        var exception = await Assert.ThrowsAsync<FhirSourceException>(() => source.GetPatientContextAsync("p1"));
+
+        Assert.Equal(401, exception.StatusCode);
+    }
 }

@@ -41,6 +41,14 @@ internal sealed class FhirTestServer : IAsyncDisposable
     /// <summary>The bearer token required, when set.</summary>
     public string? RequiredToken { get; set; }
 
+    /// <summary>When set, <c>/auth/token</c> issues tokens for client assertions signed with this key's private half.</summary>
+    public System.Security.Cryptography.RSA? SmartClientKey { get; set; }
+
+    /// <summary>How many tokens <c>/auth/token</c> issued.</summary>
+    public int TokensIssued { get; private set; }
+
+    public Uri TokenEndpoint => new(BaseUrl, "/auth/token");
+
     public static async Task<FhirTestServer> StartAsync(List<Resource> resources, int pageSize = 5)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -51,6 +59,12 @@ internal sealed class FhirTestServer : IAsyncDisposable
         app.Use(async (context, next) =>
         {
             Interlocked.Increment(ref server.requests);
+            if (context.Request.Path == "/auth/token")
+            {
+                await server.IssueTokenAsync(context);
+                return;
+            }
+
             if (server.RequiredToken is not null && context.Request.Headers.Authorization != "Bearer " + server.RequiredToken)
             {
                 context.Response.StatusCode = 401;
@@ -88,6 +102,27 @@ internal sealed class FhirTestServer : IAsyncDisposable
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = new Uri(address + "/fhir/");
         return server;
+    }
+
+    // SMART Backend Services token endpoint: checks the client assertion's signature, issuer and audience.
+    private async Task IssueTokenAsync(HttpContext context)
+    {
+        var form = await context.Request.ReadFormAsync();
+        var validation = await new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().ValidateTokenAsync(form["client_assertion"].ToString(), new Microsoft.IdentityModel.Tokens.TokenValidationParameters
+        {
+            ValidIssuer = "automation-client",
+            ValidAudience = TokenEndpoint.ToString(),
+            IssuerSigningKey = new Microsoft.IdentityModel.Tokens.RsaSecurityKey(SmartClientKey!.ExportParameters(false)),
+        });
+        if (form["grant_type"] != "client_credentials" || form["client_assertion_type"] != "urn:ietf:params:oauth:client-assertion-type:jwt-bearer" || !validation.IsValid)
+        {
+            context.Response.StatusCode = 401;
+            return;
+        }
+
+        TokensIssued++;
+        RequiredToken = "smart-token-" + TokensIssued;
+        await context.Response.WriteAsJsonAsync(new Dictionary<string, object> { ["access_token"] = RequiredToken, ["token_type"] = "bearer", ["expires_in"] = 300 });
     }
 
     private IResult Search(string type, HttpContext context, int pageSize)
