@@ -25,7 +25,7 @@ internal static class ConditionWriter
             w.WriteStartObject();
             w.WriteString("resourceType"u8, "Condition"u8);
             Json.Id(w, "cond", p, ++n);
-            Json.Concept(w, "clinicalStatus"u8, ClinicalSystem, status, status);
+            Json.Concept(w, "clinicalStatus"u8, ClinicalSystem, status, status switch { "resolved" => "Resolved", "remission" => "Remission", _ => "Active" });
             Json.Concept(w, "verificationStatus"u8, "http://terminology.hl7.org/CodeSystem/condition-ver-status", "confirmed", "Confirmed");
             w.WriteStartArray("category"u8);
             w.WriteStartObject();
