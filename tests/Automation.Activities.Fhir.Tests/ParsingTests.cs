@@ -95,4 +95,14 @@ public sealed class ParsingTests(PopulationFixture population) : IClassFixture<P
             Assert.Contains(population.EngagementLines, l => l.Contains($"\"type\":\"{type}\"", StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public void StrictParsing_WouldCatchAnInvalidCode()
+    {
+        var line = File.ReadLines(Path.Combine(population.Directory1, "Appointment.ndjson")).First();
+        var broken = System.Text.RegularExpressions.Regex.Replace(line, "\"status\":\"[a-z]+\"", "\"status\":\"attended\"", System.Text.RegularExpressions.RegexOptions.None, TimeSpan.FromSeconds(1));
+        Assert.NotEqual(line, broken);
+        var strict = new Hl7.Fhir.Serialization.FhirJsonDeserializer(new Hl7.Fhir.Serialization.DeserializerSettings().UsingMode(Hl7.Fhir.Serialization.DeserializationMode.Strict));
+        Assert.ThrowsAny<Exception>(() => Hl7.Fhir.Serialization.PocoDeserializationExtensions.DeserializeResource(strict, broken));
+    }
 }
