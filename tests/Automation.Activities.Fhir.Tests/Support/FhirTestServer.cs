@@ -105,7 +105,7 @@ internal sealed class FhirTestServer : IAsyncDisposable
     }
 
     // SMART Backend Services token endpoint: checks the client assertion's signature, issuer and audience.
-    private async Task IssueTokenAsync(HttpContext context)
+    private async System.Threading.Tasks.Task IssueTokenAsync(HttpContext context)
     {
         var form = await context.Request.ReadFormAsync();
         var validation = await new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().ValidateTokenAsync(form["client_assertion"].ToString(), new Microsoft.IdentityModel.Tokens.TokenValidationParameters
