@@ -11,10 +11,14 @@ internal static class CommonOptions
 {
     public static Option<DirectoryInfo?> Plugins() => new("--plugins") { Description = "A folder of activity plugins to load." };
 
+    public static Option<DirectoryInfo?> Patients() =>
+        new("--patients") { Description = "The NDJSON patient directory Healthcare activities read (see 'synth'); default ./patients." };
+
     /// <summary>Builds the engine's services, loading plugins and reporting those that fail on <paramref name="error"/>.</summary>
-    public static ServiceProvider EngineServices(DirectoryInfo? plugins, TextWriter error, TextWriter? console = null, Action<IServiceCollection>? configure = null)
+    public static ServiceProvider EngineServices(DirectoryInfo? plugins, TextWriter error, TextWriter? console = null, Action<IServiceCollection>? configure = null, DirectoryInfo? patients = null)
     {
         var registry = new ActivityRegistry();
+        registry.RegisterAssembly(typeof(Automation.Activities.Fhir.Activities.FetchPatient).Assembly);
         if (plugins is not null)
         {
             foreach (var failure in PluginLoader.LoadAll(plugins.FullName, registry).Where(r => !r.Succeeded))
@@ -26,6 +30,7 @@ internal static class CommonOptions
         var services = new ServiceCollection();
         services.AddSingleton(registry);
         services.AddSingleton(new WorkflowConsole(console ?? TextWriter.Null));
+        services.AddSingleton<Automation.Activities.Fhir.Sources.IPatientDataSource>(_ => new Automation.Activities.Fhir.Sources.NdjsonPatientDataSource(patients?.FullName ?? "patients"));
         configure?.Invoke(services);
         services.AddAutomationEngine();
         return services.BuildServiceProvider();

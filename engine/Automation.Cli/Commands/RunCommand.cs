@@ -20,7 +20,8 @@ internal static class RunCommand
         var db = StoreOptions.Provider();
         var connection = StoreOptions.Connection();
         var plugins = CommonOptions.Plugins();
-        var command = new Command("run", "Runs a definition until it finishes, faults or suspends.") { file, inputs, db, connection, plugins };
+        var patients = CommonOptions.Patients();
+        var command = new Command("run", "Runs a definition until it finishes, faults or suspends.") { file, inputs, db, connection, plugins, patients };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var definition = await DefinitionFile.ReadAsync(parseResult.GetValue(file)!, error, cancellationToken).ConfigureAwait(false);
@@ -37,7 +38,7 @@ internal static class RunCommand
 
             var provider = parseResult.GetValue(db)!;
             var store = WorkflowStoreFactory.Create(provider, parseResult.GetValue(connection) ?? StoreOptions.DefaultConnection(provider));
-            using var services = CommonOptions.EngineServices(parseResult.GetValue(plugins), error, output, s => s.AddSingleton(store));
+            using var services = CommonOptions.EngineServices(parseResult.GetValue(plugins), error, output, s => s.AddSingleton(store), parseResult.GetValue(patients));
 
             // Validate before anything is stored, so a definition that cannot run leaves nothing behind.
             var problems = services.GetRequiredService<WorkflowCompiler>().Validate(definition);
