@@ -32,6 +32,18 @@ public static class WorkflowStoreFactory
         return IsPostgres(provider) ? new PostgresIdentityStore(connectionString) : new SqliteIdentityStore(connectionString);
     }
 
+    /// <summary>Creates the FHIR notification inbox for the same database. Call
+    /// <see cref="Notifications.INotificationInbox.MigrateAsync"/> before using it.</summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgres</c>.</param>
+    /// <param name="connectionString">The provider's connection string.</param>
+    /// <returns>The inbox.</returns>
+    /// <exception cref="ArgumentException">The provider is not known.</exception>
+    public static Notifications.INotificationInbox CreateNotificationInbox(string provider, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return IsPostgres(provider) ? new PostgresNotificationInbox(connectionString) : new SqliteNotificationInbox(connectionString);
+    }
+
     /// <summary>Registers a singleton <see cref="IWorkflowStore"/> made by <see cref="Create"/> (created on first resolve).</summary>
     /// <param name="services">The services.</param>
     /// <param name="provider"><c>sqlite</c> or <c>postgres</c>.</param>

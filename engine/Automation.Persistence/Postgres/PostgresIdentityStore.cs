@@ -1,6 +1,6 @@
 using Automation.Persistence.Identity;
 using Npgsql;
-using NpgsqlTypes;
+using static Automation.Persistence.Postgres.PostgresCommands;
 
 namespace Automation.Persistence.Postgres;
 
@@ -28,6 +28,7 @@ public sealed class PostgresIdentityStore : IIdentityStore, IAsyncDisposable
     private const string KeyColumns = "id, name, role, prefix, key_hash, created_at, revoked_at";
 
     private readonly NpgsqlDataSource dataSource;
+    private readonly PostgresCommands db;
 
     /// <summary>Creates the store.</summary>
     /// <param name="connectionString">An Npgsql connection string (its search path selects the schema).</param>
@@ -35,17 +36,18 @@ public sealed class PostgresIdentityStore : IIdentityStore, IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         dataSource = NpgsqlDataSource.Create(connectionString);
+        db = new PostgresCommands(dataSource);
     }
 
     /// <inheritdoc />
     public async Task MigrateAsync(CancellationToken cancellationToken = default) =>
-        await ExecuteAsync(Schema, cancellationToken).ConfigureAwait(false);
+        await db.ExecuteAsync(Schema, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<bool> AddUserAsync(UserAccount user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return await ExecuteAsync($"INSERT INTO users ({UserColumns}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email) DO NOTHING", cancellationToken,
+        return await db.ExecuteAsync($"INSERT INTO users ({UserColumns}) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (email) DO NOTHING", cancellationToken,
             Text(user.Id), Text(user.Email.ToLowerInvariant()), Text(user.Role), Text(user.PasswordHash), Instant(user.CreatedAt)).ConfigureAwait(false) == 1;
     }
 
@@ -53,19 +55,19 @@ public sealed class PostgresIdentityStore : IIdentityStore, IAsyncDisposable
     public async Task<UserAccount?> FindUserByEmailAsync(string email, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(email);
-        var users = await QueryAsync($"SELECT {UserColumns} FROM users WHERE email = $1", ReadUser, cancellationToken, Text(email.ToLowerInvariant())).ConfigureAwait(false);
+        var users = await db.QueryAsync($"SELECT {UserColumns} FROM users WHERE email = $1", ReadUser, cancellationToken, Text(email.ToLowerInvariant())).ConfigureAwait(false);
         return users.Count == 0 ? null : users[0];
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<UserAccount>> ListUsersAsync(CancellationToken cancellationToken = default) =>
-        await QueryAsync($"SELECT {UserColumns} FROM users ORDER BY email", ReadUser, cancellationToken).ConfigureAwait(false);
+        await db.QueryAsync($"SELECT {UserColumns} FROM users ORDER BY email", ReadUser, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task AddApiKeyAsync(ApiKeyAccount key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        await ExecuteAsync($"INSERT INTO api_keys ({KeyColumns}) VALUES ($1, $2, $3, $4, $5, $6, NULL)", cancellationToken,
+        await db.ExecuteAsync($"INSERT INTO api_keys ({KeyColumns}) VALUES ($1, $2, $3, $4, $5, $6, NULL)", cancellationToken,
             Text(key.Id), Text(key.Name), Text(key.Role), Text(key.Prefix), Text(key.KeyHash), Instant(key.CreatedAt)).ConfigureAwait(false);
     }
 
@@ -73,28 +75,24 @@ public sealed class PostgresIdentityStore : IIdentityStore, IAsyncDisposable
     public async Task<ApiKeyAccount?> FindActiveApiKeyAsync(string keyHash, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keyHash);
-        var keys = await QueryAsync($"SELECT {KeyColumns} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL", ReadKey, cancellationToken, Text(keyHash)).ConfigureAwait(false);
+        var keys = await db.QueryAsync($"SELECT {KeyColumns} FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL", ReadKey, cancellationToken, Text(keyHash)).ConfigureAwait(false);
         return keys.Count == 0 ? null : keys[0];
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ApiKeyAccount>> ListApiKeysAsync(CancellationToken cancellationToken = default) =>
-        await QueryAsync($"SELECT {KeyColumns} FROM api_keys ORDER BY created_at DESC, id DESC", ReadKey, cancellationToken).ConfigureAwait(false);
+        await db.QueryAsync($"SELECT {KeyColumns} FROM api_keys ORDER BY created_at DESC, id DESC", ReadKey, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<bool> RevokeApiKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return await ExecuteAsync("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", cancellationToken, Text(id), Instant(at)).ConfigureAwait(false) == 1;
+        return await db.ExecuteAsync("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", cancellationToken, Text(id), Instant(at)).ConfigureAwait(false) == 1;
     }
 
     /// <summary>Closes the connection pool.</summary>
     /// <returns>A task.</returns>
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
-
-    private static NpgsqlParameter Text(string value) => new() { Value = value, NpgsqlDbType = NpgsqlDbType.Text };
-
-    private static NpgsqlParameter Instant(DateTimeOffset value) => new() { Value = value.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz };
 
     private static UserAccount ReadUser(NpgsqlDataReader reader) => new()
     {
@@ -115,25 +113,4 @@ public sealed class PostgresIdentityStore : IIdentityStore, IAsyncDisposable
         CreatedAt = reader.GetFieldValue<DateTimeOffset>(5),
         RevokedAt = reader.IsDBNull(6) ? null : reader.GetFieldValue<DateTimeOffset>(6),
     };
-
-    private async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.AddRange(parameters);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<List<T>> QueryAsync<T>(string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params NpgsqlParameter[] parameters)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.AddRange(parameters);
-        var list = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(read(reader));
-        }
-
-        return list;
-    }
 }

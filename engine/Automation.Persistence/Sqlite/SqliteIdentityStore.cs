@@ -27,30 +27,20 @@ public sealed class SqliteIdentityStore : IIdentityStore
     private const string UserColumns = "id, email, role, password_hash, created_at";
     private const string KeyColumns = "id, name, role, prefix, key_hash, created_at, revoked_at";
 
-    private readonly string connectionString;
+    private readonly SqliteCommands db;
 
     /// <summary>Creates the store.</summary>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
-    public SqliteIdentityStore(string connectionString)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var builder = new SqliteConnectionStringBuilder(connectionString);
-        if (Path.GetDirectoryName(Path.GetFullPath(builder.DataSource)) is { Length: > 0 } folder)
-        {
-            Directory.CreateDirectory(folder);
-        }
-
-        this.connectionString = builder.ToString();
-    }
+    public SqliteIdentityStore(string connectionString) => db = new SqliteCommands(SqliteCommands.Prepare(connectionString));
 
     /// <inheritdoc />
-    public Task MigrateAsync(CancellationToken cancellationToken = default) => ExecuteAsync(Schema, null, cancellationToken);
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => db.ExecuteAsync(Schema, null, cancellationToken);
 
     /// <inheritdoc />
     public async Task<bool> AddUserAsync(UserAccount user, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        return await ExecuteAsync($"INSERT INTO users ({UserColumns}) VALUES ($id, $email, $role, $hash, $at) ON CONFLICT (email) DO NOTHING", command =>
+        return await db.ExecuteAsync($"INSERT INTO users ({UserColumns}) VALUES ($id, $email, $role, $hash, $at) ON CONFLICT (email) DO NOTHING", command =>
         {
             command.Parameters.AddWithValue("$id", user.Id);
             command.Parameters.AddWithValue("$email", user.Email.ToLowerInvariant());
@@ -64,19 +54,19 @@ public sealed class SqliteIdentityStore : IIdentityStore
     public async Task<UserAccount?> FindUserByEmailAsync(string email, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(email);
-        var users = await QueryAsync($"SELECT {UserColumns} FROM users WHERE email = $email", c => c.Parameters.AddWithValue("$email", email.ToLowerInvariant()), ReadUser, cancellationToken).ConfigureAwait(false);
+        var users = await db.QueryAsync($"SELECT {UserColumns} FROM users WHERE email = $email", c => c.Parameters.AddWithValue("$email", email.ToLowerInvariant()), ReadUser, cancellationToken).ConfigureAwait(false);
         return users.Count == 0 ? null : users[0];
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<UserAccount>> ListUsersAsync(CancellationToken cancellationToken = default) =>
-        await QueryAsync($"SELECT {UserColumns} FROM users ORDER BY email", null, ReadUser, cancellationToken).ConfigureAwait(false);
+        await db.QueryAsync($"SELECT {UserColumns} FROM users ORDER BY email", null, ReadUser, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public Task AddApiKeyAsync(ApiKeyAccount key, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return ExecuteAsync($"INSERT INTO api_keys ({KeyColumns}) VALUES ($id, $name, $role, $prefix, $hash, $at, NULL)", command =>
+        return db.ExecuteAsync($"INSERT INTO api_keys ({KeyColumns}) VALUES ($id, $name, $role, $prefix, $hash, $at, NULL)", command =>
         {
             command.Parameters.AddWithValue("$id", key.Id);
             command.Parameters.AddWithValue("$name", key.Name);
@@ -91,19 +81,19 @@ public sealed class SqliteIdentityStore : IIdentityStore
     public async Task<ApiKeyAccount?> FindActiveApiKeyAsync(string keyHash, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(keyHash);
-        var keys = await QueryAsync($"SELECT {KeyColumns} FROM api_keys WHERE key_hash = $hash AND revoked_at IS NULL", c => c.Parameters.AddWithValue("$hash", keyHash), ReadKey, cancellationToken).ConfigureAwait(false);
+        var keys = await db.QueryAsync($"SELECT {KeyColumns} FROM api_keys WHERE key_hash = $hash AND revoked_at IS NULL", c => c.Parameters.AddWithValue("$hash", keyHash), ReadKey, cancellationToken).ConfigureAwait(false);
         return keys.Count == 0 ? null : keys[0];
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<ApiKeyAccount>> ListApiKeysAsync(CancellationToken cancellationToken = default) =>
-        await QueryAsync($"SELECT {KeyColumns} FROM api_keys ORDER BY created_at DESC, id DESC", null, ReadKey, cancellationToken).ConfigureAwait(false);
+        await db.QueryAsync($"SELECT {KeyColumns} FROM api_keys ORDER BY created_at DESC, id DESC", null, ReadKey, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
     public async Task<bool> RevokeApiKeyAsync(string id, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        return await ExecuteAsync("UPDATE api_keys SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL", command =>
+        return await db.ExecuteAsync("UPDATE api_keys SET revoked_at = $at WHERE id = $id AND revoked_at IS NULL", command =>
         {
             command.Parameters.AddWithValue("$id", id);
             command.Parameters.AddWithValue("$at", StoreValues.ToUnixMicros(at));
@@ -129,31 +119,4 @@ public sealed class SqliteIdentityStore : IIdentityStore
         CreatedAt = StoreValues.FromUnixMicros(reader.GetInt64(5)),
         RevokedAt = reader.IsDBNull(6) ? null : StoreValues.FromUnixMicros(reader.GetInt64(6)),
     };
-
-    private async Task<int> ExecuteAsync(string sql, Action<SqliteCommand>? bind, CancellationToken cancellationToken)
-    {
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA busy_timeout=5000; " + sql;
-        bind?.Invoke(command);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private async Task<List<T>> QueryAsync<T>(string sql, Action<SqliteCommand>? bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
-    {
-        await using var connection = new SqliteConnection(connectionString);
-        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        bind?.Invoke(command);
-        var list = new List<T>();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            list.Add(read(reader));
-        }
-
-        return list;
-    }
 }

@@ -1,0 +1,100 @@
+using Automation.Persistence.Notifications;
+using Npgsql;
+using static Automation.Persistence.Postgres.PostgresCommands;
+
+namespace Automation.Persistence.Postgres;
+
+/// <summary>The FHIR notification inbox in PostgreSQL.</summary>
+public sealed class PostgresNotificationInbox : INotificationInbox, IAsyncDisposable
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS fhir_notifications (
+            id text PRIMARY KEY,
+            subscription text NOT NULL,
+            dedupe_key text NOT NULL,
+            focus text NULL,
+            resource text NULL,
+            received_at timestamptz NOT NULL,
+            processed_at timestamptz NULL,
+            error text NULL,
+            UNIQUE (subscription, dedupe_key));
+        CREATE INDEX IF NOT EXISTS ix_fhir_notifications_pending ON fhir_notifications (received_at) WHERE processed_at IS NULL;
+        CREATE TABLE IF NOT EXISTS fhir_subscriptions (
+            subscription text PRIMARY KEY,
+            status text NULL,
+            topic text NULL,
+            last_event_number bigint NOT NULL,
+            gaps text NOT NULL,
+            last_seen_at timestamptz NULL);
+        """;
+
+    private const string Columns = "id, subscription, dedupe_key, focus, resource, received_at";
+    private const string StateColumns = "subscription, status, topic, last_event_number, gaps, last_seen_at";
+
+    private readonly NpgsqlDataSource dataSource;
+    private readonly PostgresCommands db;
+
+    /// <summary>Creates the inbox.</summary>
+    /// <param name="connectionString">An Npgsql connection string (its search path selects the schema).</param>
+    public PostgresNotificationInbox(string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        dataSource = NpgsqlDataSource.Create(connectionString);
+        db = new PostgresCommands(dataSource);
+    }
+
+    /// <inheritdoc />
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => db.ExecuteAsync(Schema, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<bool> TryEnqueueAsync(FhirNotification notification, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        return await db.ExecuteAsync($"INSERT INTO fhir_notifications ({Columns}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (subscription, dedupe_key) DO NOTHING", cancellationToken,
+            Text(notification.Id), Text(notification.Subscription), Text(notification.DedupeKey), Text(notification.Focus), Text(notification.ResourceJson), Instant(notification.ReceivedAt)).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<FhirNotification>> PendingAsync(int max, CancellationToken cancellationToken = default) =>
+        await db.QueryAsync($"SELECT {Columns} FROM fhir_notifications WHERE processed_at IS NULL ORDER BY received_at, id LIMIT $1", Read, cancellationToken, Long(max)).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public Task CompleteAsync(string id, string? error, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        db.ExecuteAsync("UPDATE fhir_notifications SET processed_at = $3, error = $2 WHERE id = $1", cancellationToken, Text(id), Text(error), Instant(at));
+
+    /// <inheritdoc />
+    public async Task<SubscriptionState?> GetStateAsync(string subscription, CancellationToken cancellationToken = default) =>
+        (await db.QueryAsync($"SELECT {StateColumns} FROM fhir_subscriptions WHERE subscription = $1", ReadState, cancellationToken, Text(subscription)).ConfigureAwait(false)).FirstOrDefault();
+
+    /// <inheritdoc />
+    public Task SaveStateAsync(SubscriptionState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return db.ExecuteAsync($"""
+            INSERT INTO fhir_subscriptions ({StateColumns}) VALUES ($1, $2, $3, $4, $5, $6)
+            ON CONFLICT (subscription) DO UPDATE SET status = excluded.status, topic = excluded.topic,
+                last_event_number = excluded.last_event_number, gaps = excluded.gaps, last_seen_at = excluded.last_seen_at
+            """, cancellationToken, Text(state.Subscription), Text(state.Status), Text(state.Topic), Long(state.LastEventNumber), Text(state.Gaps), Instant(state.LastSeenAt));
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SubscriptionState>> ListStatesAsync(CancellationToken cancellationToken = default) =>
+        await db.QueryAsync($"SELECT {StateColumns} FROM fhir_subscriptions ORDER BY subscription", ReadState, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Closes the connection pool.</summary>
+    /// <returns>A task.</returns>
+    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+
+    private static FhirNotification Read(NpgsqlDataReader r) => new()
+    {
+        Id = r.GetString(0), Subscription = r.GetString(1), DedupeKey = r.GetString(2),
+        Focus = r.IsDBNull(3) ? null : r.GetString(3), ResourceJson = r.IsDBNull(4) ? null : r.GetString(4),
+        ReceivedAt = r.GetFieldValue<DateTimeOffset>(5),
+    };
+
+    private static SubscriptionState ReadState(NpgsqlDataReader r) => new()
+    {
+        Subscription = r.GetString(0), Status = r.IsDBNull(1) ? null : r.GetString(1), Topic = r.IsDBNull(2) ? null : r.GetString(2),
+        LastEventNumber = r.GetInt64(3), Gaps = r.GetString(4), LastSeenAt = r.IsDBNull(5) ? null : r.GetFieldValue<DateTimeOffset>(5),
+    };
+}

@@ -1,0 +1,112 @@
+using Automation.Persistence.Notifications;
+using Automation.Persistence.Shared;
+using Microsoft.Data.Sqlite;
+
+namespace Automation.Persistence.Sqlite;
+
+/// <summary>The FHIR notification inbox in the embedded SQLite database.</summary>
+public sealed class SqliteNotificationInbox : INotificationInbox
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS fhir_notifications (
+            id TEXT PRIMARY KEY NOT NULL,
+            subscription TEXT NOT NULL,
+            dedupe_key TEXT NOT NULL,
+            focus TEXT NULL,
+            resource TEXT NULL,
+            received_at INTEGER NOT NULL,
+            processed_at INTEGER NULL,
+            error TEXT NULL,
+            UNIQUE (subscription, dedupe_key));
+        CREATE INDEX IF NOT EXISTS ix_fhir_notifications_pending ON fhir_notifications (processed_at, received_at);
+        CREATE TABLE IF NOT EXISTS fhir_subscriptions (
+            subscription TEXT PRIMARY KEY NOT NULL,
+            status TEXT NULL,
+            topic TEXT NULL,
+            last_event_number INTEGER NOT NULL,
+            gaps TEXT NOT NULL,
+            last_seen_at INTEGER NULL);
+        """;
+
+    private const string Columns = "id, subscription, dedupe_key, focus, resource, received_at";
+    private const string StateColumns = "subscription, status, topic, last_event_number, gaps, last_seen_at";
+
+    private readonly SqliteCommands db;
+
+    /// <summary>Creates the inbox.</summary>
+    /// <param name="connectionString">A Microsoft.Data.Sqlite connection string.</param>
+    public SqliteNotificationInbox(string connectionString) => db = new SqliteCommands(SqliteCommands.Prepare(connectionString));
+
+    /// <inheritdoc />
+    public Task MigrateAsync(CancellationToken cancellationToken = default) => db.ExecuteAsync(Schema, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<bool> TryEnqueueAsync(FhirNotification notification, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(notification);
+        return await db.ExecuteAsync($"INSERT INTO fhir_notifications ({Columns}) VALUES ($id, $subscription, $key, $focus, $resource, $at) ON CONFLICT (subscription, dedupe_key) DO NOTHING", c =>
+        {
+            c.Parameters.AddWithValue("$id", notification.Id);
+            c.Parameters.AddWithValue("$subscription", notification.Subscription);
+            c.Parameters.AddWithValue("$key", notification.DedupeKey);
+            c.Parameters.AddWithValue("$focus", (object?)notification.Focus ?? DBNull.Value);
+            c.Parameters.AddWithValue("$resource", (object?)notification.ResourceJson ?? DBNull.Value);
+            c.Parameters.AddWithValue("$at", StoreValues.ToUnixMicros(notification.ReceivedAt));
+        }, cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<FhirNotification>> PendingAsync(int max, CancellationToken cancellationToken = default) =>
+        await db.QueryAsync($"SELECT {Columns} FROM fhir_notifications WHERE processed_at IS NULL ORDER BY received_at, id LIMIT $max",
+            c => c.Parameters.AddWithValue("$max", max), Read, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public Task CompleteAsync(string id, string? error, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        db.ExecuteAsync("UPDATE fhir_notifications SET processed_at = $at, error = $error WHERE id = $id", c =>
+        {
+            c.Parameters.AddWithValue("$id", id);
+            c.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
+            c.Parameters.AddWithValue("$at", StoreValues.ToUnixMicros(at));
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<SubscriptionState?> GetStateAsync(string subscription, CancellationToken cancellationToken = default) =>
+        (await db.QueryAsync($"SELECT {StateColumns} FROM fhir_subscriptions WHERE subscription = $name",
+            c => c.Parameters.AddWithValue("$name", subscription), ReadState, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+
+    /// <inheritdoc />
+    public Task SaveStateAsync(SubscriptionState state, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        return db.ExecuteAsync($"""
+            INSERT INTO fhir_subscriptions ({StateColumns}) VALUES ($name, $status, $topic, $last, $gaps, $seen)
+            ON CONFLICT (subscription) DO UPDATE SET status = excluded.status, topic = excluded.topic,
+                last_event_number = excluded.last_event_number, gaps = excluded.gaps, last_seen_at = excluded.last_seen_at
+            """, c =>
+        {
+            c.Parameters.AddWithValue("$name", state.Subscription);
+            c.Parameters.AddWithValue("$status", (object?)state.Status ?? DBNull.Value);
+            c.Parameters.AddWithValue("$topic", (object?)state.Topic ?? DBNull.Value);
+            c.Parameters.AddWithValue("$last", state.LastEventNumber);
+            c.Parameters.AddWithValue("$gaps", state.Gaps);
+            c.Parameters.AddWithValue("$seen", state.LastSeenAt is { } seen ? StoreValues.ToUnixMicros(seen) : DBNull.Value);
+        }, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<SubscriptionState>> ListStatesAsync(CancellationToken cancellationToken = default) =>
+        await db.QueryAsync($"SELECT {StateColumns} FROM fhir_subscriptions ORDER BY subscription", null, ReadState, cancellationToken).ConfigureAwait(false);
+
+    private static FhirNotification Read(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0), Subscription = r.GetString(1), DedupeKey = r.GetString(2),
+        Focus = r.IsDBNull(3) ? null : r.GetString(3), ResourceJson = r.IsDBNull(4) ? null : r.GetString(4),
+        ReceivedAt = StoreValues.FromUnixMicros(r.GetInt64(5)),
+    };
+
+    private static SubscriptionState ReadState(SqliteDataReader r) => new()
+    {
+        Subscription = r.GetString(0), Status = r.IsDBNull(1) ? null : r.GetString(1), Topic = r.IsDBNull(2) ? null : r.GetString(2),
+        LastEventNumber = r.GetInt64(3), Gaps = r.GetString(4), LastSeenAt = r.IsDBNull(5) ? null : StoreValues.FromUnixMicros(r.GetInt64(5)),
+    };
+}
