@@ -4,6 +4,7 @@ using Automation.Server.Authentication;
 using Automation.Server.Authorization;
 using Automation.Server.Elsa;
 using Automation.Server.Endpoints;
+using Automation.Server.Fhir;
 using Automation.Server.Hosting;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
@@ -24,6 +25,7 @@ app.MapOpenApi().RequireAuthorization(Policies.ReadWorkflows);
 app.MapAuthEndpoints();
 app.MapWorkflowEndpoints();
 app.MapJourneyEndpoints();
+app.MapSubscriptionEndpoints();
 app.MapElsaApi();
 app.MapDesigner();
 app.MapGet("/", () => Results.Redirect(DesignerEndpoints.BasePath + "/")).ExcludeFromDescription();

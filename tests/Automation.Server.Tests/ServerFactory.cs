@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Automation.Server.Tests;
 
 /// <summary>A server on a given SQLite data folder and workflows folder, with a configured first admin.</summary>
-internal sealed class ServerFactory(string dataFolder, string workflowsFolder, StringWriter console) : WebApplicationFactory<Program>
+internal sealed class ServerFactory(string dataFolder, string workflowsFolder, StringWriter console, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@hospital.test";
     public const string AdminPassword = "correct horse battery staple";
@@ -21,6 +21,11 @@ internal sealed class ServerFactory(string dataFolder, string workflowsFolder, S
         builder.UseSetting("Automation:PluginsPath", Path.Combine(dataFolder, "plugins"));
         builder.UseSetting("Automation:Auth:InitialAdmin:Email", AdminEmail);
         builder.UseSetting("Automation:Auth:InitialAdmin:Password", AdminPassword);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>())
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureServices(services => services.AddSingleton(new WorkflowConsole(console)));
     }
 

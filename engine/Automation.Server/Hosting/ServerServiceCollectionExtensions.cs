@@ -36,6 +36,13 @@ internal static class ServerServiceCollectionExtensions
         services.AddQuartz(q => q.UseInMemoryStore());
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddHostedService<WorkflowHostService>();
+        services.AddSingleton(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
+            return WorkflowStoreFactory.CreateNotificationInbox(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
+        });
+        services.AddSingleton<Fhir.NotificationSignal>();
+        services.AddHostedService<Fhir.NotificationProcessor>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return builder;
     }

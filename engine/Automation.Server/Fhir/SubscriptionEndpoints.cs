@@ -1,0 +1,132 @@
+using System.Security.Cryptography;
+using System.Text;
+using Automation.Persistence.Notifications;
+using Automation.Server.Authorization;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Automation.Server.Fhir;
+
+/// <summary>
+/// The FHIR rest-hook endpoint: authenticates the sender with the subscription's secret (and HMAC when configured),
+/// writes each event to the durable inbox (duplicates dropped, gaps recorded), answers 200, and leaves the rest to the
+/// <see cref="NotificationProcessor"/>.
+/// </summary>
+internal static partial class SubscriptionEndpoints
+{
+    public static IEndpointRouteBuilder MapSubscriptionEndpoints(this IEndpointRouteBuilder app)
+    {
+        // Public by design: FHIR servers cannot sign in; the subscription secret authenticates them instead.
+        app.MapPost("/fhir/subscriptions/{name}", ReceiveAsync).AllowAnonymous().WithTags("FHIR").WithName("ReceiveFhirNotification");
+        app.MapGet("/api/fhir/subscriptions", async (INotificationInbox inbox, CancellationToken cancellationToken) => TypedResults.Ok(await inbox.ListStatesAsync(cancellationToken).ConfigureAwait(false)))
+            .RequireAuthorization(Policies.ReadWorkflows).WithTags("FHIR").WithName("ListFhirSubscriptions");
+        return app;
+    }
+
+    private static async Task<IResult> ReceiveAsync(
+        string name, HttpRequest request, IConfiguration configuration, INotificationInbox inbox, NotificationSignal signal,
+        TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+    {
+        var logger = loggers.CreateLogger("Automation.Server.Fhir.Subscriptions");
+        var settings = configuration.GetSection("Fhir:Subscriptions:" + name);
+        var secret = settings["Secret"];
+        if (string.IsNullOrEmpty(secret))
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No subscription named '{name}' is configured.");
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var body = buffer.ToArray();
+        if (!Authentic(request, secret, settings["HmacSecret"], body))
+        {
+            LogRejected(logger, name);
+            return TypedResults.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized", detail: "The notification's credentials do not match the subscription.");
+        }
+
+        var (notification, field, problem) = SubscriptionNotification.Parse(body);
+        if (notification is null)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field!] = [problem!] });
+        }
+
+        var now = time.GetUtcNow();
+        var state = await inbox.GetStateAsync(name, cancellationToken).ConfigureAwait(false) ?? new SubscriptionState { Subscription = name };
+        state = state with { Status = notification.Status ?? state.Status, Topic = notification.Topic ?? state.Topic, LastSeenAt = now };
+        var accepted = 0;
+        if (notification.ClassicResource is { } resource)
+        {
+            var key = $"resource:{resource.TypeName}/{resource.Id}/{resource.Meta?.VersionId ?? Hash(body)}";
+            accepted += await EnqueueAsync(inbox, name, key, $"{resource.TypeName}/{resource.Id}", SubscriptionNotification.Serialize(resource), now, cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var @event in notification.Events.OrderBy(e => e.Number))
+        {
+            if (@event.Number > state.LastEventNumber + 1 && state.LastEventNumber > 0)
+            {
+                var missing = @event.Number - 1 == state.LastEventNumber + 1 ? $"{state.LastEventNumber + 1}" : $"{state.LastEventNumber + 1}-{@event.Number - 1}";
+                state = state with { Gaps = state.Gaps.Length == 0 ? missing : state.Gaps + "," + missing };
+                LogGap(logger, name, missing);
+            }
+
+            state = state with { LastEventNumber = Math.Max(state.LastEventNumber, @event.Number) };
+            if (notification.Kind == SubscriptionNotification.EventNotification)
+            {
+                accepted += await EnqueueAsync(inbox, name, "event:" + @event.Number, @event.Focus, @event.ResourceJson, now, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await inbox.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
+        if (accepted > 0)
+        {
+            signal.Raise();
+        }
+
+        LogReceived(logger, name, notification.Kind, accepted);
+        return TypedResults.Ok(new NotificationReceipt(notification.Kind, accepted));
+    }
+
+    private static async Task<int> EnqueueAsync(INotificationInbox inbox, string name, string key, string? focus, string? resource, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await inbox.TryEnqueueAsync(new FhirNotification
+        {
+            Id = Guid.CreateVersion7().ToString("N"),
+            Subscription = name,
+            DedupeKey = key,
+            Focus = focus,
+            ResourceJson = resource,
+            ReceivedAt = now,
+        }, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+
+    // The secret travels as the Authorization header a FHIR server puts in channel.header; the HMAC covers the body.
+    private static bool Authentic(HttpRequest request, string secret, string? hmacSecret, byte[] body)
+    {
+        if (!Same(request.Headers.Authorization.ToString(), "Bearer " + secret))
+        {
+            return false;
+        }
+
+        if (string.IsNullOrEmpty(hmacSecret))
+        {
+            return true;
+        }
+
+        var expected = "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(hmacSecret), body));
+        return Same(request.Headers["X-Signature"].ToString(), expected);
+    }
+
+    private static bool Same(string presented, string expected) =>
+        CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(presented), Encoding.UTF8.GetBytes(expected));
+
+    private static string Hash(byte[] body) => Convert.ToHexStringLower(SHA256.HashData(body))[..16];
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Warning, Message = "Notification for subscription {Subscription} refused: bad credentials")]
+    private static partial void LogRejected(ILogger logger, string subscription);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "Subscription {Subscription} skipped event numbers {Missing}")]
+    private static partial void LogGap(ILogger logger, string subscription, string missing);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Debug, Message = "Subscription {Subscription} {Kind}: {Accepted} new events")]
+    private static partial void LogReceived(ILogger logger, string subscription, string kind, int accepted);
+}
+
+/// <summary>What the endpoint did with a notification.</summary>
+internal sealed record NotificationReceipt(string Kind, int Accepted);
