@@ -29,6 +29,7 @@ public static class CliApplication
             ValidateCommand.Create(output, error),
             DescriptorsCommand.Create(output, error),
             UsersCommand.Create(input ?? TextReader.Null, output, error),
+            FhirCommand.Create(output, error),
             SynthCommand.Create(output, error),
         };
         var parseResult = root.Parse(args);

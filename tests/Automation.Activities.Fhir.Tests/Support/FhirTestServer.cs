@@ -29,6 +29,9 @@ internal sealed class FhirTestServer : IAsyncDisposable
 
     public Uri BaseUrl { get; private set; } = null!;
 
+    /// <summary>Resources created through POST.</summary>
+    public IReadOnlyList<Resource> Created => resources;
+
     /// <summary>How many requests arrived.</summary>
     public int Requests => Volatile.Read(ref requests);
 
@@ -98,6 +101,21 @@ internal sealed class FhirTestServer : IAsyncDisposable
                 ? server.Json(context, found)
                 : Results.NotFound());
         app.MapGet("/fhir/{type}", (string type, HttpContext context) => server.Search(type, context, pageSize));
+        app.MapPost("/fhir/{type}", async (string type, HttpContext context) =>
+        {
+            var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            var resource = new FhirJsonDeserializer(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable)).DeserializeResource(body);
+            resource.Id = type.ToLowerInvariant() + "-" + (server.resources.Count + 1);
+            lock (server.resources)
+            {
+                server.resources.Add(resource);
+            }
+
+            context.Response.StatusCode = 201;
+            context.Response.Headers.Location = $"{server.BaseUrl}{type}/{resource.Id}";
+            context.Response.ContentType = "application/fhir+json";
+            await context.Response.WriteAsync(server.serializer.SerializeToString(resource));
+        });
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.BaseUrl = new Uri(address + "/fhir/");
