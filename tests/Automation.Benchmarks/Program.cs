@@ -1,4 +1,9 @@
 using BenchmarkDotNet.Running;
 
-// dotnet run -c Release --project tests/Automation.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+namespace Automation.Benchmarks;
+
+/// <summary>dotnet run -c Release --project tests/Automation.Benchmarks -- --filter '*'</summary>
+public static class BenchmarkProgram
+{
+    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
+}
