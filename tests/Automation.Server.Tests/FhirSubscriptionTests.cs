@@ -200,4 +200,47 @@ public sealed class FhirSubscriptionTests : IAsyncLifetime
 
         Assert.Equal("Appointment/a5", Assert.Single(await InstancesAsync(1)).CorrelationId);
     }
+
+    [Fact]
+    public async Task WaitingJourney_IsResumedByTheNextNotificationAboutItsResourceOnly()
+    {
+        const string waiting = """
+            {"definitionId":"waits-for-change","root":{"type":"Elsa.Flowchart","activities":[
+              {"id":"trigger","type":"Healthcare.FhirSubscriptionTrigger",
+               "subscription":{"typeName":"String","expression":{"type":"Literal","value":"ehr"}},
+               "resourceType":{"typeName":"String","expression":{"type":"Literal","value":"Encounter"}},
+               "filter":{"typeName":"String","expression":{"type":"Literal","value":"status=planned"}}},
+              {"id":"wait","type":"Healthcare.WaitForFhirNotification",
+               "subscription":{"typeName":"String","expression":{"type":"Literal","value":"ehr"}},
+               "resourceType":{"typeName":"String","expression":{"type":"Literal","value":"Encounter"}}},
+              {"id":"say","type":"Elsa.WriteLine","text":{"typeName":"String","expression":{"type":"JavaScript","value":"return 'encounter now ' + outputs.wait.Resource.status;"}}}],
+             "connections":[{"source":{"activity":"trigger","port":"Done"},"target":{"activity":"wait","port":"In"}},
+                            {"source":{"activity":"wait","port":"Done"},"target":{"activity":"say","port":"In"}}]}}
+            """;
+        var admin = await server.SignedInClientAsync();
+        (await admin.PostAsync("/elsa/api/workflow-definitions", new StringContent("{\"model\":" + waiting + ",\"publish\":true}", Encoding.UTF8, "application/json"))).EnsureSuccessStatusCode();
+        static string Encounter(string id, string status) => "{\"resourceType\":\"Encounter\",\"id\":\"" + id + "\",\"status\":\"" + status + "\",\"class\":{\"code\":\"AMB\"},\"subject\":{\"reference\":\"Patient/p1\"}}";
+        var store = server.Services.GetRequiredService<IWorkflowStore>();
+
+        await PostAsync("ehr", Backport("event-notification", (1, "Encounter/e1", Encounter("e1", "planned"))));
+        InstancePage page = new([], 0);
+        for (var i = 0; i < 50 && page.Items.FirstOrDefault()?.Status != WorkflowStatus.Suspended; i++)
+        {
+            await Task.Delay(100);
+            page = await store.ListInstancesAsync(new InstanceQuery { DefinitionId = "waits-for-change" });
+        }
+
+        Assert.Equal(WorkflowStatus.Suspended, Assert.Single(page.Items).Status);
+        await PostAsync("ehr", Backport("event-notification", (2, "Encounter/e2", Encounter("e2", "planned"))));
+        await PostAsync("ehr", Backport("event-notification", (3, "Encounter/e1", Encounter("e1", "finished"))));
+        for (var i = 0; i < 50 && !console.ToString().Contains("encounter now finished", StringComparison.Ordinal); i++)
+        {
+            await Task.Delay(100);
+        }
+
+        var instances = (await store.ListInstancesAsync(new InstanceQuery { DefinitionId = "waits-for-change" })).Items;
+        Assert.Equal(WorkflowStatus.Finished, instances.Single(x => x.CorrelationId == "Encounter/e1").Status);
+        Assert.Equal(WorkflowStatus.Suspended, instances.Single(x => x.CorrelationId == "Encounter/e2").Status);
+        Assert.Equal(1, console.ToString().Split('\n').Count(l => l.Trim() == "encounter now finished"));
+    }
 }

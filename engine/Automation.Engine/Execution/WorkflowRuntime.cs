@@ -83,6 +83,23 @@ public sealed partial class WorkflowRuntime
     public Task<IReadOnlyList<WorkflowRunResult>> TriggerAsync(string activityType, object payload, string? correlationId, object? input, CancellationToken cancellationToken = default) =>
         TriggerCoreAsync(activityType, payload, correlationId, input, 0, cancellationToken);
 
+    /// <summary>Resumes the bookmarks waiting for a stimulus, and only those: no workflow starts and nothing is queued
+    /// when none waits (for stimuli that must not reach journeys started after them).</summary>
+    /// <param name="activityType">The waiting activity's type.</param>
+    /// <param name="payload">The stimulus payload the hash is computed from.</param>
+    /// <param name="correlationId">Only bookmarks with this correlation id, when set.</param>
+    /// <param name="input">Handed to the resumed activities.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The runs that resulted.</returns>
+    public async Task<IReadOnlyList<WorkflowRunResult>> ResumeWaitingAsync(string activityType, object payload, string? correlationId, object? input, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(activityType);
+        ArgumentNullException.ThrowIfNull(payload);
+        var results = new List<WorkflowRunResult>();
+        await ResumeMatchingAsync(BookmarkHasher.Hash(activityType, payload), correlationId, input, 0, results, cancellationToken).ConfigureAwait(false);
+        return results;
+    }
+
     /// <summary>Publishes a named event (as <c>Elsa.PublishEvent</c> does).</summary>
     /// <param name="eventName">The event name.</param>
     /// <param name="correlationId">Only instances with this correlation id are resumed, when set.</param>

@@ -81,8 +81,11 @@ internal sealed partial class NotificationProcessor(
             return $"The focus {notification.Focus ?? "(none)"} could not be read.";
         }
 
-        var resourceType = resource.GetValueOrDefault("resourceType") as string;
+        var resourceType = resource.GetValueOrDefault("resourceType") as string ?? "";
         var reference = $"{resourceType}/{resource.GetValueOrDefault("id")}";
+
+        // Journeys already waiting on this resource resume first (by bookmark hash and correlation id).
+        await runtime.ResumeWaitingAsync("Healthcare.WaitForFhirNotification", new FhirNotificationPayload(notification.Subscription, resourceType), reference, resource, cancellationToken).ConfigureAwait(false);
         foreach (var definition in await store.ListDefinitionsAsync(VersionOptions.Published, null, cancellationToken).ConfigureAwait(false))
         {
             IReadOnlyList<WorkflowTrigger> triggers;
