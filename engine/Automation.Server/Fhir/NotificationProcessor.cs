@@ -25,12 +25,6 @@ internal sealed partial class NotificationProcessor(
     TimeProvider time,
     ILogger<NotificationProcessor> logger) : BackgroundService
 {
-    public override async Task StartAsync(CancellationToken cancellationToken)
-    {
-        await inbox.MigrateAsync(cancellationToken).ConfigureAwait(false);
-        await base.StartAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -86,47 +80,65 @@ internal sealed partial class NotificationProcessor(
 
         // Journeys already waiting on this resource resume first (by bookmark hash and correlation id).
         await runtime.ResumeWaitingAsync("Healthcare.WaitForFhirNotification", new FhirNotificationPayload(notification.Subscription, resourceType), reference, resource, cancellationToken).ConfigureAwait(false);
-        foreach (var definition in await store.ListDefinitionsAsync(VersionOptions.Published, null, cancellationToken).ConfigureAwait(false))
+        foreach (var (definition, trigger, payload) in await SubscriptionTriggersAsync(cancellationToken).ConfigureAwait(false))
         {
-            IReadOnlyList<WorkflowTrigger> triggers;
-            try
-            {
-                triggers = invoker.GetTriggers(definition);
-            }
-            catch (Automation.Engine.Definitions.WorkflowValidationException)
+            if (payload.Subscription != notification.Subscription || payload.ResourceType != resourceType || !payload.Matches(resource))
             {
                 continue;
             }
 
-            foreach (var trigger in triggers)
+            var instanceId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
+                $"{definition.Id}\n{trigger.ActivityId}\n{notification.Subscription}\n{notification.DedupeKey}")))[..32];
+            try
             {
-                if (trigger.Payload is not FhirSubscriptionTriggerPayload payload || payload.Subscription != notification.Subscription
-                    || payload.ResourceType != resourceType || !payload.Matches(resource))
+                await runtime.StartAsync(definition, new StartWorkflowOptions
                 {
-                    continue;
-                }
-
-                var instanceId = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(
-                    $"{definition.Id}\n{trigger.ActivityId}\n{notification.Subscription}\n{notification.DedupeKey}")))[..32];
-                try
-                {
-                    await runtime.StartAsync(definition, new StartWorkflowOptions
-                    {
-                        InstanceId = instanceId,
-                        TriggerActivityId = trigger.ActivityId,
-                        CorrelationId = reference,
-                        Input = new Dictionary<string, object?> { ["resource"] = resource },
-                    }, cancellationToken).ConfigureAwait(false);
-                    LogStarted(definition.DefinitionId, instanceId, notification.Subscription);
-                }
-                catch (WorkflowConcurrencyException)
-                {
-                    // Already started from this event before a restart: exactly once.
-                }
+                    InstanceId = instanceId,
+                    TriggerActivityId = trigger.ActivityId,
+                    CorrelationId = reference,
+                    Input = new Dictionary<string, object?> { ["resource"] = resource },
+                }, cancellationToken).ConfigureAwait(false);
+                LogStarted(definition.DefinitionId, instanceId, notification.Subscription);
+            }
+            catch (WorkflowConcurrencyException)
+            {
+                // Already started from this event before a restart: exactly once.
             }
         }
 
         return null;
+    }
+
+    // The published journeys' subscription triggers, re-read at most every few seconds rather than per event: a
+    // journey published just now starts receiving events within TriggerCacheDuration.
+    private static readonly TimeSpan TriggerCacheDuration = TimeSpan.FromSeconds(2);
+    private (DateTimeOffset ReadAt, List<(Automation.Engine.Definitions.WorkflowDefinition Definition, WorkflowTrigger Trigger, FhirSubscriptionTriggerPayload Payload)> Triggers)? triggerCache;
+
+    private async Task<List<(Automation.Engine.Definitions.WorkflowDefinition Definition, WorkflowTrigger Trigger, FhirSubscriptionTriggerPayload Payload)>> SubscriptionTriggersAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (triggerCache is { } cached && now - cached.ReadAt < TriggerCacheDuration)
+        {
+            return cached.Triggers;
+        }
+
+        var triggers = new List<(Automation.Engine.Definitions.WorkflowDefinition, WorkflowTrigger, FhirSubscriptionTriggerPayload)>();
+        foreach (var definition in await store.ListDefinitionsAsync(VersionOptions.Published, null, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                triggers.AddRange(invoker.GetTriggers(definition)
+                    .Where(t => t.Payload is FhirSubscriptionTriggerPayload)
+                    .Select(t => (definition, t, (FhirSubscriptionTriggerPayload)t.Payload)));
+            }
+            catch (Automation.Engine.Definitions.WorkflowValidationException)
+            {
+                // An invalid published definition starts nothing.
+            }
+        }
+
+        triggerCache = (now, triggers);
+        return triggers;
     }
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Journey {DefinitionId} instance {InstanceId} started by subscription {Subscription}")]

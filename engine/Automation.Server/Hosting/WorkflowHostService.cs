@@ -8,12 +8,13 @@ using Microsoft.Extensions.Options;
 namespace Automation.Server.Hosting;
 
 /// <summary>
-/// Brings the engine up before requests are served: migrates the store, loads plugins (a failing plugin is logged
+/// Brings the engine up before requests are served: migrates the store and the FHIR notification inbox, loads plugins (a failing plugin is logged
 /// with its path and reason and skipped), imports and publishes the sample workflows, and hands every stored timer to
 /// Quartz so timers that fell due while the host was down fire once now and future ones at their time.
 /// </summary>
 internal sealed partial class WorkflowHostService(
     IWorkflowStore store,
+    Automation.Persistence.Notifications.INotificationInbox inbox,
     ActivityRegistry registry,
     WorkflowDefinitionService definitions,
     IEnumerable<IWorkflowTimerScheduler> schedulers,
@@ -26,6 +27,7 @@ internal sealed partial class WorkflowHostService(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await inbox.MigrateAsync(cancellationToken).ConfigureAwait(false);
         LoadPlugins();
         await ImportWorkflowsAsync(cancellationToken).ConfigureAwait(false);
         var timers = await store.ListTimersAsync(null, cancellationToken).ConfigureAwait(false);
