@@ -2,8 +2,19 @@ using BenchmarkDotNet.Running;
 
 namespace Automation.Benchmarks;
 
-/// <summary>dotnet run -c Release --project tests/Automation.Benchmarks -- --filter '*'</summary>
+/// <summary>dotnet run -c Release --project tests/Automation.Benchmarks -- --filter '*' (micro-benchmarks), or
+/// <c>-- notification-latency [rate]</c> (FHIR notification to journey start, at a fixed rate).</summary>
 public static class BenchmarkProgram
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
+    public static async Task Main(string[] args)
+    {
+        // A load test rather than a micro-benchmark: fixed-rate notifications, latency percentiles printed.
+        if (args is ["notification-latency", ..])
+        {
+            await NotificationLatencyRun.RunAsync(rate: args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200, seconds: 10);
+            return;
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
+    }
 }

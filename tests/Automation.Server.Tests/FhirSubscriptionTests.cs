@@ -162,6 +162,11 @@ public sealed class FhirSubscriptionTests : IAsyncLifetime
         var ehr = states.EnumerateArray().Single(s => s.GetProperty("subscription").GetString() == "ehr");
         Assert.Equal("2-3", ehr.GetProperty("gaps").GetString());
         Assert.Equal(4, ehr.GetProperty("lastEventNumber").GetInt64());
+
+        // Event 2 arrives late: it is no longer missing.
+        await PostAsync("ehr", Backport("event-notification", (2, "Appointment/a2", Appointment("a2", "booked"))));
+        states = await admin.GetFromJsonAsync<JsonElement>("/api/fhir/subscriptions");
+        Assert.Equal("3", states.EnumerateArray().Single(s => s.GetProperty("subscription").GetString() == "ehr").GetProperty("gaps").GetString());
     }
 
     [Fact]

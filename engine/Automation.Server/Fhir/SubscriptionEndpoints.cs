@@ -61,14 +61,18 @@ internal static partial class SubscriptionEndpoints
 
         foreach (var @event in notification.Events.OrderBy(e => e.Number))
         {
-            if (@event.Number > state.LastEventNumber + 1 && state.LastEventNumber > 0)
+            var gaps = EventGaps.Parse(state.Gaps);
+            if (@event.Number <= state.LastEventNumber)
             {
-                var missing = @event.Number - 1 == state.LastEventNumber + 1 ? $"{state.LastEventNumber + 1}" : $"{state.LastEventNumber + 1}-{@event.Number - 1}";
-                state = state with { Gaps = state.Gaps.Length == 0 ? missing : state.Gaps + "," + missing };
-                LogGap(logger, name, missing);
+                gaps.Remove(@event.Number); // arrived late, out of order: no longer missing
+            }
+            else if (@event.Number > state.LastEventNumber + 1 && state.LastEventNumber > 0)
+            {
+                gaps.Add(state.LastEventNumber + 1, @event.Number - 1);
+                LogGap(logger, name, $"{state.LastEventNumber + 1}-{@event.Number - 1}");
             }
 
-            state = state with { LastEventNumber = Math.Max(state.LastEventNumber, @event.Number) };
+            state = state with { LastEventNumber = Math.Max(state.LastEventNumber, @event.Number), Gaps = gaps.ToString() };
             if (notification.Kind == SubscriptionNotification.EventNotification)
             {
                 accepted += await EnqueueAsync(inbox, name, "event:" + @event.Number, @event.Focus, @event.ResourceJson, now, cancellationToken).ConfigureAwait(false);

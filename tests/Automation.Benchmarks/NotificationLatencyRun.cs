@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Text;
+using Automation.Engine.Persistence;
+using Automation.Server.Hosting;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Automation.Benchmarks;
+
+/// <summary>
+/// End-to-end latency from a FHIR notification being received to its journey instance being started (committed), at a
+/// fixed rate, with a published journey whose first activity is the subscription trigger. Prints p50, p99 and max.
+/// Target: p99 &lt;= 100 ms at 200 notifications/s.
+/// </summary>
+internal static class NotificationLatencyRun
+{
+    private const string Journey = """
+        {"definitionId":"latency","root":{"type":"Elsa.Flowchart","activities":[
+          {"id":"trigger","type":"Healthcare.FhirSubscriptionTrigger",
+           "subscription":{"typeName":"String","expression":{"type":"Literal","value":"ehr"}},
+           "resourceType":{"typeName":"String","expression":{"type":"Literal","value":"Appointment"}},
+           "filter":{"typeName":"String","expression":{"type":"Literal","value":"status=booked"}}},
+          {"id":"note","type":"Elsa.SetVariable","variable":{"id":"v","name":"seen"},"value":{"typeName":"Object","expression":{"type":"JavaScript","value":"return outputs.trigger.Resource.id;"}}}],
+         "variables":[],
+         "connections":[{"source":{"activity":"trigger","port":"Done"},"target":{"activity":"note","port":"In"}}]},
+         "variables":[{"id":"v","name":"seen","typeName":"String"}]}
+        """;
+
+    public static async Task RunAsync(int rate, int seconds)
+    {
+        var data = Directory.CreateTempSubdirectory("automation-latency-").FullName;
+        // The server's content root; WebApplicationFactory otherwise guesses it from the solution layout.
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_AUTOMATION_SERVER", data);
+        Directory.CreateDirectory(Path.Combine(data, "workflows"));
+        await File.WriteAllTextAsync(Path.Combine(data, "workflows", "latency.json"), Journey);
+        await using var server = new LatencyServer(data);
+        using var client = server.CreateClient();
+        var sent = new Dictionary<string, DateTimeOffset>();
+        var total = rate * seconds;
+        var clock = Stopwatch.StartNew();
+        var sends = new List<Task>();
+        for (var i = 1; i <= total; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)(i - 1) / rate);
+            if (due > clock.Elapsed)
+            {
+                await Task.Delay(due - clock.Elapsed);
+            }
+
+            var id = "a" + i;
+            lock (sent)
+            {
+                sent["Appointment/" + id] = DateTimeOffset.UtcNow;
+            }
+
+            sends.Add(SendAsync(client, i, id));
+        }
+
+        await Task.WhenAll(sends);
+        var store = server.Services.GetRequiredService<IWorkflowStore>();
+        InstancePage page = new([], 0);
+        for (var i = 0; i < 100 && page.TotalCount < total; i++)
+        {
+            await Task.Delay(200);
+            page = await store.ListInstancesAsync(new InstanceQuery { DefinitionId = "latency", Take = total });
+        }
+
+        var latencies = page.Items.Where(x => x.CorrelationId is not null && sent.ContainsKey(x.CorrelationId))
+            .Select(x => (x.CreatedAt - sent[x.CorrelationId!]).TotalMilliseconds).Order().ToList();
+        double Percentile(double p) => latencies.Count == 0 ? double.NaN : latencies[Math.Min(latencies.Count - 1, (int)Math.Ceiling(p * latencies.Count) - 1)];
+        Console.WriteLine($"notification-latency: {total} notifications at {rate}/s over {seconds} s; journeys started: {latencies.Count}");
+        Console.WriteLine($"  received -> journey started: p50 {Percentile(0.50):F1} ms, p99 {Percentile(0.99):F1} ms, max {latencies.LastOrDefault():F1} ms");
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(data, recursive: true);
+    }
+
+    private static async Task SendAsync(HttpClient client, int number, string id)
+    {
+        var body = "{\"resourceType\":\"Bundle\",\"type\":\"history\",\"entry\":[{\"fullUrl\":\"urn:uuid:s\",\"resource\":{\"resourceType\":\"Parameters\",\"parameter\":["
+            + "{\"name\":\"status\",\"valueCode\":\"active\"},{\"name\":\"type\",\"valueCode\":\"event-notification\"},"
+            + "{\"name\":\"notification-event\",\"part\":[{\"name\":\"event-number\",\"valueString\":\"" + number + "\"},"
+            + "{\"name\":\"focus\",\"valueReference\":{\"reference\":\"Appointment/" + id + "\"}}]}]}},"
+            + "{\"fullUrl\":\"Appointment/" + id + "\",\"resource\":{\"resourceType\":\"Appointment\",\"id\":\"" + id + "\",\"status\":\"booked\","
+            + "\"participant\":[{\"actor\":{\"reference\":\"Patient/p1\"},\"status\":\"accepted\"}]}}]}";
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/fhir/subscriptions/ehr") { Content = new StringContent(body, Encoding.UTF8, "application/fhir+json") };
+        request.Headers.TryAddWithoutValidation("Authorization", "Bearer bench-secret");
+        using var response = await client.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private sealed class LatencyServer(string data) : WebApplicationFactory<AutomationServerOptions>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            builder.UseSetting("Automation:DataPath", data);
+            builder.UseSetting("Automation:WorkflowsPath", Path.Combine(data, "workflows"));
+            builder.UseSetting("Automation:PluginsPath", Path.Combine(data, "plugins"));
+            builder.UseSetting("Fhir:Subscriptions:ehr:Secret", "bench-secret");
+            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        }
+    }
+}
