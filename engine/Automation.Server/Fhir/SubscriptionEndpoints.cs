@@ -13,6 +13,8 @@ namespace Automation.Server.Fhir;
 /// </summary>
 internal static partial class SubscriptionEndpoints
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> StateGates = new(StringComparer.Ordinal);
+
     public static IEndpointRouteBuilder MapSubscriptionEndpoints(this IEndpointRouteBuilder app)
     {
         // Public by design: FHIR servers cannot sign in; the subscription secret authenticates them instead.
@@ -50,6 +52,24 @@ internal static partial class SubscriptionEndpoints
         }
 
         var now = time.GetUtcNow();
+
+        // Concurrent notifications of one subscription update its state (last event, gaps) one at a time.
+        var gate = StateGates.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await AcceptAsync(name, notification, inbox, signal, logger, now, body, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    private static async Task<IResult> AcceptAsync(
+        string name, SubscriptionNotification notification, INotificationInbox inbox, NotificationSignal signal, ILogger logger,
+        DateTimeOffset now, byte[] body, CancellationToken cancellationToken)
+    {
         var state = await inbox.GetStateAsync(name, cancellationToken).ConfigureAwait(false) ?? new SubscriptionState { Subscription = name };
         state = state with { Status = notification.Status ?? state.Status, Topic = notification.Topic ?? state.Topic, LastSeenAt = now };
         var accepted = 0;
