@@ -1,8 +1,4 @@
-using System.Text;
-using Automation.Server.Hosting;
 using BenchmarkDotNet.Attributes;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 
 namespace Automation.Benchmarks;
 
@@ -16,14 +12,14 @@ public class NotificationIntakeBenchmarks
 {
     private const int Batch = 200;
 
-    private IntakeServer server = null!;
+    private BenchmarkServer server = null!;
     private HttpClient client = null!;
     private long eventNumber;
 
     [GlobalSetup]
     public void Setup()
     {
-        server = new IntakeServer(Directory.CreateTempSubdirectory("automation-bench-intake-").FullName);
+        server = new BenchmarkServer(Directory.CreateTempSubdirectory("automation-bench-intake-").FullName);
         client = server.CreateClient();
     }
 
@@ -40,28 +36,7 @@ public class NotificationIntakeBenchmarks
         for (var i = 0; i < Batch; i++)
         {
             var number = Interlocked.Increment(ref eventNumber);
-            var body = "{\"resourceType\":\"Bundle\",\"type\":\"history\",\"entry\":[{\"fullUrl\":\"urn:uuid:s\",\"resource\":{\"resourceType\":\"Parameters\",\"parameter\":["
-                + "{\"name\":\"status\",\"valueCode\":\"active\"},{\"name\":\"type\",\"valueCode\":\"event-notification\"},"
-                + "{\"name\":\"notification-event\",\"part\":[{\"name\":\"event-number\",\"valueString\":\"" + number + "\"},"
-                + "{\"name\":\"focus\",\"valueReference\":{\"reference\":\"Appointment/a" + number + "\"}}]}]}},"
-                + "{\"fullUrl\":\"Appointment/a" + number + "\",\"resource\":{\"resourceType\":\"Appointment\",\"id\":\"a" + number + "\",\"status\":\"booked\","
-                + "\"participant\":[{\"actor\":{\"reference\":\"Patient/p1\"},\"status\":\"accepted\"}]}}]}";
-            using var request = new HttpRequestMessage(HttpMethod.Post, "/fhir/subscriptions/ehr") { Content = new StringContent(body, Encoding.UTF8, "application/fhir+json") };
-            request.Headers.TryAddWithoutValidation("Authorization", "Bearer bench-secret");
-            using var response = await client.SendAsync(request);
-            response.EnsureSuccessStatusCode();
-        }
-    }
-
-    private sealed class IntakeServer(string data) : WebApplicationFactory<AutomationServerOptions>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("Automation:DataPath", data);
-            builder.UseSetting("Automation:WorkflowsPath", Path.Combine(data, "workflows"));
-            builder.UseSetting("Automation:PluginsPath", Path.Combine(data, "plugins"));
-            builder.UseSetting("Fhir:Subscriptions:ehr:Secret", "bench-secret");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            await BenchmarkServer.PostEventAsync(client, number, "a" + number);
         }
     }
 }

@@ -1,9 +1,5 @@
 using System.Diagnostics;
-using System.Text;
 using Automation.Engine.Persistence;
-using Automation.Server.Hosting;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Automation.Benchmarks;
@@ -30,11 +26,9 @@ internal static class NotificationLatencyRun
     public static async Task RunAsync(int rate, int seconds)
     {
         var data = Directory.CreateTempSubdirectory("automation-latency-").FullName;
-        // The server's content root; WebApplicationFactory otherwise guesses it from the solution layout.
-        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_AUTOMATION_SERVER", data);
         Directory.CreateDirectory(Path.Combine(data, "workflows"));
         await File.WriteAllTextAsync(Path.Combine(data, "workflows", "latency.json"), Journey);
-        await using var server = new LatencyServer(data);
+        await using var server = new BenchmarkServer(data);
         using var client = server.CreateClient();
         var sent = new Dictionary<string, DateTimeOffset>();
         var total = rate * seconds;
@@ -54,7 +48,7 @@ internal static class NotificationLatencyRun
                 sent["Appointment/" + id] = DateTimeOffset.UtcNow;
             }
 
-            sends.Add(SendAsync(client, i, id));
+            sends.Add(BenchmarkServer.PostEventAsync(client, i, id));
         }
 
         await Task.WhenAll(sends);
@@ -73,31 +67,5 @@ internal static class NotificationLatencyRun
         Console.WriteLine($"  received -> journey started: p50 {Percentile(0.50):F1} ms, p99 {Percentile(0.99):F1} ms, max {latencies.LastOrDefault():F1} ms");
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(data, recursive: true);
-    }
-
-    private static async Task SendAsync(HttpClient client, int number, string id)
-    {
-        var body = "{\"resourceType\":\"Bundle\",\"type\":\"history\",\"entry\":[{\"fullUrl\":\"urn:uuid:s\",\"resource\":{\"resourceType\":\"Parameters\",\"parameter\":["
-            + "{\"name\":\"status\",\"valueCode\":\"active\"},{\"name\":\"type\",\"valueCode\":\"event-notification\"},"
-            + "{\"name\":\"notification-event\",\"part\":[{\"name\":\"event-number\",\"valueString\":\"" + number + "\"},"
-            + "{\"name\":\"focus\",\"valueReference\":{\"reference\":\"Appointment/" + id + "\"}}]}]}},"
-            + "{\"fullUrl\":\"Appointment/" + id + "\",\"resource\":{\"resourceType\":\"Appointment\",\"id\":\"" + id + "\",\"status\":\"booked\","
-            + "\"participant\":[{\"actor\":{\"reference\":\"Patient/p1\"},\"status\":\"accepted\"}]}}]}";
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/fhir/subscriptions/ehr") { Content = new StringContent(body, Encoding.UTF8, "application/fhir+json") };
-        request.Headers.TryAddWithoutValidation("Authorization", "Bearer bench-secret");
-        using var response = await client.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-    }
-
-    private sealed class LatencyServer(string data) : WebApplicationFactory<AutomationServerOptions>
-    {
-        protected override void ConfigureWebHost(IWebHostBuilder builder)
-        {
-            builder.UseSetting("Automation:DataPath", data);
-            builder.UseSetting("Automation:WorkflowsPath", Path.Combine(data, "workflows"));
-            builder.UseSetting("Automation:PluginsPath", Path.Combine(data, "plugins"));
-            builder.UseSetting("Fhir:Subscriptions:ehr:Secret", "bench-secret");
-            builder.UseSetting("Logging:LogLevel:Default", "Warning");
-        }
     }
 }
