@@ -222,6 +222,16 @@ public sealed class ActivityExecutionContext
         execution.PublishedEvents.Add(new PublishedEvent(eventName, correlationId, payload));
     }
 
+    /// <summary>Asks for a side effect (such as an email) that happens only once this step is committed: the message
+    /// is stored in the same transaction as the step, and the outbox relay delivers it afterwards, so a crash neither
+    /// loses nor doubles it.</summary>
+    /// <param name="message">The message; its id is the idempotency key.</param>
+    public void AddOutboxMessage(Outbox.OutboxMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        execution.Outbox.Add(message);
+    }
+
     /// <summary>Writes a line to the host's workflow console (the CLI prints it as written).</summary>
     /// <param name="text">The text.</param>
     public void WriteLine(string? text) => execution.Console.WriteLine(text ?? "");

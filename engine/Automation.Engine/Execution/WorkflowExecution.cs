@@ -45,6 +45,8 @@ internal sealed class WorkflowExecution
 
     public List<PublishedEvent> PublishedEvents { get; } = [];
 
+    public List<Outbox.OutboxMessage> Outbox { get; } = [];
+
     public List<Bookmark> NewBookmarks { get; } = [];
 
     public string NewId() => ids.NewId();

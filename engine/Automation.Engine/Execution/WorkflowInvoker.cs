@@ -69,7 +69,7 @@ public sealed class WorkflowInvoker
 
         var execution = new WorkflowExecution(workflow, state, timeProvider, ids, console, cancellationToken) { TriggerActivityId = start.TriggerActivityId };
         await FlowchartInterpreter.StartAsync(execution, options.MaxStepsPerRun).ConfigureAwait(false);
-        return new WorkflowRunResult(state, execution.Journal, execution.NewBookmarks, execution.PublishedEvents);
+        return new WorkflowRunResult(state, execution.Journal, execution.NewBookmarks, execution.PublishedEvents, execution.Outbox);
     }
 
     /// <summary>Resumes a suspended instance at one of its bookmarks. The state is modified in place.</summary>
@@ -88,7 +88,7 @@ public sealed class WorkflowInvoker
         var workflow = compiler.Compile(definition);
         var execution = new WorkflowExecution(workflow, state, timeProvider, ids, console, cancellationToken);
         await FlowchartInterpreter.ResumeAsync(execution, bookmark, PlainJson.Normalize(input), options.MaxStepsPerRun).ConfigureAwait(false);
-        return new WorkflowRunResult(state, execution.Journal, execution.NewBookmarks, execution.PublishedEvents);
+        return new WorkflowRunResult(state, execution.Journal, execution.NewBookmarks, execution.PublishedEvents, execution.Outbox);
     }
 
     /// <summary>The trigger activities of a definition: start-position nodes of kind Trigger with a constant payload.</summary>

@@ -5,12 +5,13 @@ namespace Automation.Engine.Execution;
 /// <summary>What one run (start or resume) of an instance produced.</summary>
 public sealed class WorkflowRunResult
 {
-    internal WorkflowRunResult(WorkflowState state, IReadOnlyList<JournalEntry> journal, IReadOnlyList<Bookmark> newBookmarks, IReadOnlyList<PublishedEvent> publishedEvents)
+    internal WorkflowRunResult(WorkflowState state, IReadOnlyList<JournalEntry> journal, IReadOnlyList<Bookmark> newBookmarks, IReadOnlyList<PublishedEvent> publishedEvents, IReadOnlyList<Outbox.OutboxMessage> outbox)
     {
         State = state;
         Journal = journal;
         NewBookmarks = newBookmarks;
         PublishedEvents = publishedEvents;
+        Outbox = outbox;
     }
 
     /// <summary>The instance state after the run.</summary>
@@ -30,4 +31,7 @@ public sealed class WorkflowRunResult
 
     /// <summary>Events activities published during the run, to dispatch once it is committed.</summary>
     public IReadOnlyList<PublishedEvent> PublishedEvents { get; }
+
+    /// <summary>Side effects activities asked for; the runtime commits them with the state.</summary>
+    public IReadOnlyList<Outbox.OutboxMessage> Outbox { get; }
 }

@@ -1,3 +1,4 @@
+using Automation.Engine.Outbox;
 using Automation.Engine.Bookmarks;
 using Automation.Engine.Definitions;
 using Automation.Engine.Persistence;
@@ -24,6 +25,7 @@ public sealed partial class WorkflowRuntime
     private readonly WorkflowEngineOptions options;
     private readonly IReadOnlyList<IWorkflowTimerScheduler> schedulers;
     private readonly ILogger logger;
+    private readonly OutboxSignal? outboxSignal;
 
     /// <summary>Creates the runtime.</summary>
     /// <param name="store">The store.</param>
@@ -33,6 +35,7 @@ public sealed partial class WorkflowRuntime
     /// <param name="options">Engine options.</param>
     /// <param name="schedulers">Timer schedulers to notify after commits (none in the CLI).</param>
     /// <param name="logger">Logs ids only.</param>
+    /// <param name="outboxSignal">Woken after a commit that queued outbox messages, so the relay delivers at once.</param>
     public WorkflowRuntime(
         IWorkflowStore store,
         WorkflowInvoker invoker,
@@ -40,8 +43,10 @@ public sealed partial class WorkflowRuntime
         IdGenerator ids,
         WorkflowEngineOptions options,
         IEnumerable<IWorkflowTimerScheduler> schedulers,
-        ILogger<WorkflowRuntime>? logger = null)
+        ILogger<WorkflowRuntime>? logger = null,
+        OutboxSignal? outboxSignal = null)
     {
+        this.outboxSignal = outboxSignal;
         this.store = store;
         this.invoker = invoker;
         this.timeProvider = timeProvider;
@@ -166,7 +171,7 @@ public sealed partial class WorkflowRuntime
     private async Task<WorkflowRunResult> StartCoreAsync(WorkflowDefinition definition, StartWorkflowOptions? start, int depth, CancellationToken cancellationToken)
     {
         var result = await invoker.StartAsync(definition, start, cancellationToken).ConfigureAwait(false);
-        await store.CommitAsync(new WorkflowCommit(result.State, 0, result.Journal), cancellationToken).ConfigureAwait(false);
+        await store.CommitAsync(new WorkflowCommit(result.State, 0, result.Journal) { Outbox = result.Outbox }, cancellationToken).ConfigureAwait(false);
         LogTransition(result.InstanceId, definition.DefinitionId, result.Status);
         await AfterCommitAsync(result, depth, cancellationToken).ConfigureAwait(false);
         return result;
@@ -201,7 +206,7 @@ public sealed partial class WorkflowRuntime
                 result = await invoker.ResumeAsync(definition, state, bookmark, input, cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    await store.CommitAsync(new WorkflowCommit(result.State, expected, result.Journal), cancellationToken).ConfigureAwait(false);
+                    await store.CommitAsync(new WorkflowCommit(result.State, expected, result.Journal) { Outbox = result.Outbox }, cancellationToken).ConfigureAwait(false);
                 }
                 catch (WorkflowConcurrencyException) when (attempt < MaxConflictRetries)
                 {
@@ -287,6 +292,11 @@ public sealed partial class WorkflowRuntime
 
     private async Task AfterCommitAsync(WorkflowRunResult result, int depth, CancellationToken cancellationToken)
     {
+        if (result.Outbox.Count > 0)
+        {
+            outboxSignal?.Pulse();
+        }
+
         foreach (var bookmark in result.NewBookmarks)
         {
             if (!result.State.Bookmarks.Contains(bookmark))

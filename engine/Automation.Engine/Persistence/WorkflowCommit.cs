@@ -10,4 +10,8 @@ namespace Automation.Engine.Persistence;
 /// <param name="ExpectedRevision">The revision read before the transition (0 for a new instance); the commit fails
 /// with <see cref="WorkflowConcurrencyException"/> when the stored revision differs.</param>
 /// <param name="Journal">Journal entries to append.</param>
-public sealed record WorkflowCommit(WorkflowState State, long ExpectedRevision, IReadOnlyList<JournalEntry> Journal);
+public sealed record WorkflowCommit(WorkflowState State, long ExpectedRevision, IReadOnlyList<JournalEntry> Journal)
+{
+    /// <summary>Side effects the transition asked for, stored in the same transaction (ids already stored are ignored).</summary>
+    public IReadOnlyList<Outbox.OutboxMessage> Outbox { get; init; } = [];
+}
