@@ -168,6 +168,31 @@ public sealed partial class WorkflowRuntime
         return resumed;
     }
 
+    /// <summary>Starts many instances of one definition and commits them in one transaction (bulk journeys), then acts
+    /// on their effects. All or nothing: when the commit fails, no instance of the batch exists.</summary>
+    /// <param name="definition">The definition version.</param>
+    /// <param name="starts">One entry per instance.</param>
+    /// <param name="cancellationToken">Cancels the run; nothing is committed then.</param>
+    /// <returns>The results, in order.</returns>
+    /// <exception cref="WorkflowConcurrencyException">An instance id of the batch already exists.</exception>
+    public async Task<IReadOnlyList<WorkflowRunResult>> StartBatchAsync(WorkflowDefinition definition, IReadOnlyList<StartWorkflowOptions> starts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(starts);
+        var results = new List<WorkflowRunResult>(starts.Count);
+        foreach (var start in starts)
+        {
+            results.Add(await invoker.StartAsync(definition, start, cancellationToken).ConfigureAwait(false));
+        }
+
+        await store.CommitBatchAsync(results.ConvertAll(r => new WorkflowCommit(r.State, 0, r.Journal) { Outbox = r.Outbox }), cancellationToken).ConfigureAwait(false);
+        foreach (var result in results)
+        {
+            await AfterCommitAsync(result, 0, cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
     private async Task<WorkflowRunResult> StartCoreAsync(WorkflowDefinition definition, StartWorkflowOptions? start, int depth, CancellationToken cancellationToken)
     {
         var result = await invoker.StartAsync(definition, start, cancellationToken).ConfigureAwait(false);

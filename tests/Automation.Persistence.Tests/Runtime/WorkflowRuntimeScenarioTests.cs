@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Automation.Engine.Audience;
 using Automation.Engine.Bookmarks;
 using Automation.Engine.Definitions;
 using Automation.Engine.Execution;
@@ -200,6 +201,72 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
         Assert.Equal(WorkflowStatus.Faulted, stored.Status);
         Assert.Contains("bad data", Assert.Single(stored.Incidents).Message);
         Assert.Contains(await Store.GetJournalAsync(result.InstanceId), e => e.Event == JournalEvent.Faulted && e.ActivityId == "boom");
+    }
+
+    [Fact]
+    public async Task AudienceEntry_StartsOneCorrelatedInstancePerPatient_AndSkipsPatientsAlreadyInTheJourney()
+    {
+        var definition = await SaveAsync(WaitForEvent(Evt("engaged"), "after"));
+        var entry = new AudienceEntry(Store, Runtime, Clock) { BatchSize = 4 };
+        var first = await entry.RunAsync("run-a-" + definitionSuffix, definition, Members(10));
+
+        Assert.Equal(("completed", 10L, 10L, 0L), (first.Status, first.Position, first.Entered, first.Skipped));
+        var page = await Store.ListInstancesAsync(new InstanceQuery { DefinitionId = definition.DefinitionId, Take = 100 });
+        Assert.Equal(10, page.TotalCount);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => "patient-" + i).Order(), page.Items.Select(i => i.CorrelationId!).Order());
+
+        // A second audience for the same journey overlaps: patients 5-9 are still in the journey (suspended), so only 10-14 enter.
+        var second = await entry.RunAsync("run-b-" + definitionSuffix, definition, Members(15).Skip(5));
+        Assert.Equal((5L, 5L), (second.Entered, second.Skipped));
+        Assert.Equal(15, (await Store.ListInstancesAsync(new InstanceQuery { DefinitionId = definition.DefinitionId, Take = 0 })).TotalCount);
+    }
+
+    [Fact]
+    public async Task AudienceEntry_CrashMidStream_ResumesWithoutDuplicateInstances()
+    {
+        var definition = await SaveAsync(WaitForEvent(Evt("engaged"), "after"));
+        var entry = new AudienceEntry(Store, Runtime, Clock) { BatchSize = 4 };
+        var runId = "run-crash-" + definitionSuffix;
+
+        // The stream dies after 10 members: two batches of 4 are committed, the third is lost with the "process".
+        await Assert.ThrowsAsync<IOException>(() => entry.RunAsync(runId, definition, Members(20, failAfter: 10)));
+        var crashed = await Store.GetAudienceRunAsync(runId);
+        Assert.Equal(("failed", 8L, 8L), (crashed!.Status, crashed.Position, crashed.Entered));
+
+        // The saved position lags one batch behind what was committed (a crash between commit and progress save).
+        await Store.SaveAudienceRunAsync(crashed with { Position = 4, Entered = 4 });
+        var resumed = await entry.RunAsync(runId, definition, Members(20));
+
+        Assert.Equal(("completed", 20L, 20L), (resumed.Status, resumed.Position, resumed.Entered + resumed.Skipped));
+        Assert.Equal(4L, resumed.Skipped);
+        var page = await Store.ListInstancesAsync(new InstanceQuery { DefinitionId = definition.DefinitionId, Take = 100 });
+        Assert.Equal(20, page.TotalCount);
+        Assert.Equal(20, page.Items.Select(i => i.CorrelationId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AudienceEntry_RunIdOfAnotherJourney_IsRefused()
+    {
+        var one = await SaveAsync(WaitForEvent(Evt("one"), "after", definitionId: "one"));
+        var other = await SaveAsync(WaitForEvent(Evt("other"), "after", definitionId: "other"));
+        var entry = new AudienceEntry(Store, Runtime, Clock);
+        await entry.RunAsync("shared-" + definitionSuffix, one, Members(2));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => entry.RunAsync("shared-" + definitionSuffix, other, Members(2)));
+        Assert.Contains("belongs to journey", error.Message, StringComparison.Ordinal);
+    }
+
+    private static async IAsyncEnumerable<AudienceMember> Members(int count, int failAfter = int.MaxValue)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (i == failAfter)
+            {
+                throw new IOException("population file truncated");
+            }
+
+            await Task.Yield();
+            yield return new AudienceMember("patient-" + i, new Dictionary<string, object?> { ["patientId"] = "patient-" + i });
+        }
     }
 
     // Tests share a store per class, so names are made unique per test to keep them independent.
