@@ -178,4 +178,10 @@ public interface IWorkflowStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The runs.</returns>
     Task<IReadOnlyList<Audience.AudienceRun>> ListAudienceRunsAsync(string? definitionId, int take, CancellationToken cancellationToken = default);
+
+    /// <summary>Aggregates a journey's instances by status and its journal by activity and outcome (reports).</summary>
+    /// <param name="definitionId">The definition id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The statistics.</returns>
+    Task<JourneyStatistics> GetJourneyStatisticsAsync(string definitionId, CancellationToken cancellationToken = default);
 }

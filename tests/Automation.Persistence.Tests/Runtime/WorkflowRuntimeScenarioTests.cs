@@ -255,6 +255,24 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
         Assert.Contains("belongs to journey", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task JourneyStatistics_CountInstancesPerStatusAndPerStepOutcome()
+    {
+        var definition = await SaveAsync(WaitForEvent(Evt("engaged"), "after"));
+        await new AudienceEntry(Store, Runtime, Clock).RunAsync("run-stats-" + definitionSuffix, definition, Members(5));
+        await Runtime.PublishEventAsync(Evt("engaged"), "patient-1", new Dictionary<string, object?> { ["by"] = "email" });
+        await Runtime.PublishEventAsync(Evt("engaged"), "patient-3", new Dictionary<string, object?> { ["by"] = "email" });
+
+        var statistics = await Store.GetJourneyStatisticsAsync(definition.DefinitionId);
+
+        Assert.Equal(3L, statistics.Statuses[WorkflowStatus.Suspended]);
+        Assert.Equal(2L, statistics.Statuses[WorkflowStatus.Finished]);
+        Assert.Equal(5L, statistics.Steps.Single(s => s.ActivityId == "wait" && s.Outcome is null).Instances);
+        Assert.Equal(2L, statistics.Steps.Single(s => s.ActivityId == "wait" && s.Outcome == "Done").Instances);
+        Assert.Equal(2L, statistics.Steps.Single(s => s.ActivityId == "after" && s.Outcome is null).Instances);
+        Assert.Empty(await Store.GetJourneyStatisticsAsync("no-such-journey") is { } none ? none.Steps : []);
+    }
+
     private static async IAsyncEnumerable<AudienceMember> Members(int count, int failAfter = int.MaxValue)
     {
         for (var i = 0; i < count; i++)
