@@ -6,6 +6,7 @@ using Automation.Server.Elsa;
 using Automation.Server.Endpoints;
 using Automation.Server.Fhir;
 using Automation.Server.Hosting;
+using Automation.Server.Reports;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -25,6 +26,7 @@ app.MapOpenApi().RequireAuthorization(Policies.ReadWorkflows);
 app.MapAuthEndpoints();
 app.MapWorkflowEndpoints();
 app.MapJourneyEndpoints();
+app.MapReportEndpoints();
 app.MapSubscriptionEndpoints();
 app.MapElsaApi();
 app.MapDesigner();

@@ -29,6 +29,7 @@ internal static class ServerServiceCollectionExtensions
             return WorkflowStoreFactory.Create(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
         });
         services.AddSingleton<PluginCatalog>();
+        services.AddSingleton<Reports.JourneyReportBuilder>();
         services.AddAutomationAuthentication();
         services.AddOpenApi();
         services.AddSingleton<IWorkflowTimerScheduler, QuartzTimerScheduler>();
