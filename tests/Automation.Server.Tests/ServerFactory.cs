@@ -18,6 +18,7 @@ internal sealed class ServerFactory(string dataFolder, string workflowsFolder, S
     {
         builder.UseSetting("Automation:DataPath", dataFolder);
         builder.UseSetting("Automation:WorkflowsPath", workflowsFolder);
+        builder.UseSetting("Automation:Demo:Enabled", "false");
         builder.UseSetting("Automation:PluginsPath", Path.Combine(dataFolder, "plugins"));
         builder.UseSetting("Automation:Auth:InitialAdmin:Email", AdminEmail);
         builder.UseSetting("Automation:Auth:InitialAdmin:Password", AdminPassword);

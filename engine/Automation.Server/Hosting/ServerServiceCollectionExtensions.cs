@@ -30,6 +30,9 @@ internal static class ServerServiceCollectionExtensions
         });
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<Reports.JourneyReportBuilder>();
+        services.AddOptions<Demo.DemoOptions>().BindConfiguration(Demo.DemoOptions.Section);
+        services.AddSingleton<Demo.DemoMailbox>();
+        services.AddHostedService<Demo.DemoBootstrapService>();
         services.AddAutomationAuthentication();
         services.AddOpenApi();
         services.AddSingleton<IWorkflowTimerScheduler, QuartzTimerScheduler>();
