@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Automation.Designer;
 using Automation.Server.Authentication;
 using Automation.Server.Authorization;
+using Automation.Server.Demo;
 using Automation.Server.Elsa;
 using Automation.Server.Endpoints;
 using Automation.Server.Fhir;
@@ -27,6 +28,11 @@ app.MapAuthEndpoints();
 app.MapWorkflowEndpoints();
 app.MapJourneyEndpoints();
 app.MapReportEndpoints();
+if (app.Configuration.GetValue<bool>("Automation:Demo:Enabled"))
+{
+    app.MapDemoMailEndpoints();
+}
+
 app.MapSubscriptionEndpoints();
 app.MapElsaApi();
 app.MapDesigner();

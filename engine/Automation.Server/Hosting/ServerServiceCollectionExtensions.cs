@@ -32,6 +32,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<Reports.JourneyReportBuilder>();
         services.AddOptions<Demo.DemoOptions>().BindConfiguration(Demo.DemoOptions.Section);
         services.AddSingleton<Demo.DemoMailbox>();
+        services.AddSingleton<Demo.DemoRecipientKeys>();
         services.AddHostedService<Demo.DemoBootstrapService>();
         services.AddAutomationAuthentication();
         services.AddOpenApi();
