@@ -17,6 +17,14 @@ public sealed class AudienceEntry(IWorkflowStore store, WorkflowRuntime runtime,
     /// <summary>Members per batch.</summary>
     public int BatchSize { get; init; } = 500;
 
+    /// <summary>Where instances begin: the id of the journey's trigger activity when the audience stands in for its
+    /// trigger (an appointment sweep starting a subscription-triggered reminder), or <c>null</c> for the start.</summary>
+    public string? TriggerActivityId { get; init; }
+
+    /// <summary>What instance ids are unique within: <c>null</c> means the run (one instance per member per run);
+    /// a fixed scope such as the journey id means one instance per member ever, across daily runs.</summary>
+    public string? InstanceScope { get; init; }
+
     /// <summary>Runs (or resumes) an audience entry.</summary>
     /// <param name="runId">The run id; a run with this id that did not complete is resumed from its saved position.</param>
     /// <param name="definition">The published journey version.</param>
@@ -87,25 +95,25 @@ public sealed class AudienceEntry(IWorkflowStore store, WorkflowRuntime runtime,
         return run;
     }
 
-    /// <summary>The instance id a run gives a patient: stable, so a resumed run finds what it created before.</summary>
-    /// <param name="runId">The run id.</param>
-    /// <param name="patientId">The patient id.</param>
+    /// <summary>The instance id an audience gives a member: stable, so a resumed run finds what it created before.</summary>
+    /// <param name="scope">The run id, or the <see cref="InstanceScope"/>.</param>
+    /// <param name="correlationId">The member's correlation id.</param>
     /// <returns>The instance id.</returns>
-    public static string InstanceIdFor(string runId, string patientId) =>
-        "aud-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(runId + "\n" + patientId)))[..24];
+    public static string InstanceIdFor(string scope, string correlationId) =>
+        "aud-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(scope + "\n" + correlationId)))[..24];
 
     private async Task<AudienceRun> EnterBatchAsync(AudienceRun run, WorkflowDefinition definition, List<AudienceMember> batch, CancellationToken cancellationToken)
     {
-        var unique = batch.DistinctBy(m => m.PatientId, StringComparer.Ordinal).ToList();
-        var ids = unique.ConvertAll(m => InstanceIdFor(run.RunId, m.PatientId));
+        var unique = batch.DistinctBy(m => m.CorrelationId, StringComparer.Ordinal).ToList();
+        var ids = unique.ConvertAll(m => InstanceIdFor(InstanceScope ?? run.RunId, m.CorrelationId));
         var existing = await store.FindExistingInstanceIdsAsync(ids, cancellationToken).ConfigureAwait(false);
-        var active = await store.FindActiveCorrelationIdsAsync(definition.DefinitionId, unique.ConvertAll(m => m.PatientId), cancellationToken).ConfigureAwait(false);
+        var active = await store.FindActiveCorrelationIdsAsync(definition.DefinitionId, unique.ConvertAll(m => m.CorrelationId), cancellationToken).ConfigureAwait(false);
         var starts = new List<StartWorkflowOptions>(unique.Count);
         for (var i = 0; i < unique.Count; i++)
         {
-            if (!existing.Contains(ids[i]) && !active.Contains(unique[i].PatientId))
+            if (!existing.Contains(ids[i]) && !active.Contains(unique[i].CorrelationId))
             {
-                starts.Add(new StartWorkflowOptions { InstanceId = ids[i], CorrelationId = unique[i].PatientId, Input = unique[i].Input });
+                starts.Add(new StartWorkflowOptions { InstanceId = ids[i], CorrelationId = unique[i].CorrelationId, Input = unique[i].Input, TriggerActivityId = TriggerActivityId });
             }
         }
 

@@ -256,6 +256,20 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
     }
 
     [Fact]
+    public async Task AudienceEntry_WithAFixedInstanceScope_EntersEachMemberOnceAcrossRuns_EvenAfterItsInstanceFinished()
+    {
+        var definition = await SaveAsync(Definition([Activity("hello", "Elsa.WriteLine", ("text", Literal("reminded")))], []));
+        var sweep = new AudienceEntry(Store, Runtime, Clock) { InstanceScope = "reminder-sweep-" + definitionSuffix };
+
+        var monday = await sweep.RunAsync("monday-" + definitionSuffix, definition, Members(3));
+        var tuesday = await sweep.RunAsync("tuesday-" + definitionSuffix, definition, Members(5));
+
+        Assert.Equal((3L, 0L), (monday.Entered, monday.Skipped));
+        Assert.Equal((2L, 3L), (tuesday.Entered, tuesday.Skipped));
+        Assert.Equal(5, Lines.Count(l => l == "reminded"));
+    }
+
+    [Fact]
     public async Task JourneyStatistics_CountInstancesPerStatusAndPerStepOutcome()
     {
         var definition = await SaveAsync(WaitForEvent(Evt("engaged"), "after"));
