@@ -266,6 +266,18 @@ public sealed partial class WorkflowRuntime
                 continue;
             }
 
+            if (triggers.All(t => t.Hash != hash))
+            {
+                continue;
+            }
+
+            if (correlationId is not null && definition.SingleActivePerCorrelation
+                && (await store.FindActiveCorrelationIdsAsync(definition.DefinitionId, [correlationId], cancellationToken).ConfigureAwait(false)).Count > 0)
+            {
+                LogReentrySkipped(definition.DefinitionId, correlationId);
+                continue;
+            }
+
             foreach (var trigger in triggers.Where(t => t.Hash == hash))
             {
                 var start = new StartWorkflowOptions
@@ -366,6 +378,9 @@ public sealed partial class WorkflowRuntime
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Instance {InstanceId} cancelled")]
     private partial void LogCancelled(string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trigger did not start {DefinitionId}: correlation {CorrelationId} is already in it (re-entry rule)")]
+    private partial void LogReentrySkipped(string definitionId, string correlationId);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Instance {InstanceId} published events at nesting depth {Depth}; not dispatched to stop an event loop")]
     private partial void LogEventDepth(string instanceId, int depth);

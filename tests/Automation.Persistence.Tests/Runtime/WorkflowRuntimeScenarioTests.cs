@@ -129,6 +129,34 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
         Assert.Equal(["welcome mrn-1"], Lines);
     }
 
+    [Theory]
+    [InlineData("notWhileActive", 1)]
+    [InlineData(null, 2)]
+    public async Task EventTrigger_WithTheReentryRule_DoesNotStartASecondActiveInstanceForTheSamePatient(string? rule, int expectedInstances)
+    {
+        var definition = Definition(
+            [
+                Activity("trigger", "Elsa.Event", ("eventName", Literal(Evt("no-show")))),
+                Activity("wait", "Elsa.Event", ("eventName", Literal(Evt("engaged")))),
+            ],
+            [Connect("trigger", "wait")],
+            definitionId: "reengage");
+        definition.IsPublished = true;
+        if (rule is not null)
+        {
+            definition.Document["customProperties"] = new JsonObject { ["automation:reentry"] = rule };
+        }
+
+        await SaveAsync(definition);
+        await Runtime.PublishEventAsync(Evt("no-show"), "patient-9", null);
+        await Runtime.PublishEventAsync(Evt("no-show"), "patient-9", null);
+        await Runtime.PublishEventAsync(Evt("no-show"), "patient-10", null);
+
+        var page = await Store.ListInstancesAsync(new InstanceQuery { DefinitionId = definition.DefinitionId, Take = 10 });
+        Assert.Equal(expectedInstances, page.Items.Count(i => i.CorrelationId == "patient-9"));
+        Assert.Equal(1, page.Items.Count(i => i.CorrelationId == "patient-10"));
+    }
+
     [Fact]
     public async Task PublishEventActivity_InOneWorkflow_ResumesAnotherAfterCommit()
     {
