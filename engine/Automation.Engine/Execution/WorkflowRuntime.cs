@@ -178,11 +178,13 @@ public sealed partial class WorkflowRuntime
     public async Task<IReadOnlyList<WorkflowRunResult>> StartBatchAsync(WorkflowDefinition definition, IReadOnlyList<StartWorkflowOptions> starts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(starts);
-        var results = new List<WorkflowRunResult>(starts.Count);
-        foreach (var start in starts)
-        {
-            results.Add(await invoker.StartAsync(definition, start, cancellationToken).ConfigureAwait(false));
-        }
+        var workflow = invoker.Compile(definition);
+        var runs = new WorkflowRunResult[starts.Count];
+
+        // Runs are independent until the commit, so they use every core; activities await I/O (patient reads) in parallel.
+        await Parallel.ForAsync(0, starts.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 2, CancellationToken = cancellationToken }, async (i, token) =>
+            runs[i] = await invoker.StartCompiledAsync(definition, workflow, starts[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        var results = runs.ToList();
 
         await store.CommitBatchAsync(results.ConvertAll(r => new WorkflowCommit(r.State, 0, r.Journal) { Outbox = r.Outbox }), cancellationToken).ConfigureAwait(false);
         foreach (var result in results)
