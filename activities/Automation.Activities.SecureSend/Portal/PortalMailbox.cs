@@ -1,0 +1,112 @@
+using Automation.Engine.Security;
+
+namespace Automation.Activities.SecureSend.Portal;
+
+/// <summary>
+/// The sender's side of the portal: deposits messages encrypted at rest (idempotent by message id), hands back the
+/// signed pickup link, retracts, and re-encrypts old messages after a key rotation.
+/// </summary>
+public sealed class PortalMailbox : IPortalMailbox
+{
+    /// <summary>The <see cref="SignedTokens"/> purpose of pickup links.</summary>
+    public const string LinkPurpose = "portal";
+
+    private readonly IPortalStore store;
+    private readonly PortalSealer sealer;
+    private readonly SignedTokens tokens;
+    private readonly PortalAuditor auditor;
+    private readonly TimeProvider timeProvider;
+    private readonly Uri baseUrl;
+
+    internal PortalMailbox(IPortalStore store, PortalSealer sealer, SignedTokens tokens, PortalAuditor auditor, TimeProvider timeProvider, PortalOptions options)
+    {
+        this.store = store;
+        this.sealer = sealer;
+        this.tokens = tokens;
+        this.auditor = auditor;
+        this.timeProvider = timeProvider;
+        baseUrl = options.PublicBaseUrl ?? throw new ArgumentException("Automation:PublicBaseUrl is required.", nameof(options));
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="ArgumentException">A required field is empty, or <see cref="PortalMessage.ExpiresAt"/> is not in the future.</exception>
+    public async Task<PortalDeposit> DepositAsync(PortalMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        Require(message.MessageId, nameof(message.MessageId));
+        Require(message.PatientId, nameof(message.PatientId));
+        Require(message.RecipientAddress, nameof(message.RecipientAddress));
+        Require(message.Subject, nameof(message.Subject));
+        ArgumentNullException.ThrowIfNull(message.HtmlBody, nameof(message.HtmlBody));
+        ArgumentNullException.ThrowIfNull(message.InstanceId, nameof(message.InstanceId));
+        var now = timeProvider.GetUtcNow();
+        if (message.ExpiresAt <= now)
+        {
+            throw new ArgumentException($"PortalMessage.ExpiresAt must be in the future (message '{message.MessageId}').", nameof(message));
+        }
+
+        var expiresAt = message.ExpiresAt;
+        if (!await store.InsertAsync(sealer.Seal(message, now), cancellationToken).ConfigureAwait(false))
+        {
+            // A retry of the same send: the first deposit stands, and the link follows its expiry.
+            var existing = await store.FindAsync(message.MessageId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Portal message '{message.MessageId}' vanished during its deposit.");
+            expiresAt = existing.ExpiresAt;
+        }
+
+        return new PortalDeposit(message.MessageId, PickupUrl(message.MessageId, expiresAt, now));
+    }
+
+    /// <summary>Withdraws a message: its link shows "retracted" from now on. Audited with <paramref name="actor"/>.</summary>
+    /// <param name="messageId">The message id.</param>
+    /// <param name="actor">Who retracted it (the user id).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns><c>true</c> when retracted now; <c>false</c> when there is no such message or it was already retracted.</returns>
+    public async Task<bool> RetractAsync(string messageId, string actor, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(messageId);
+        ArgumentException.ThrowIfNullOrEmpty(actor);
+        var record = await store.FindAsync(messageId, cancellationToken).ConfigureAwait(false);
+        if (record is null || !await store.RetractAsync(messageId, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        await auditor.RecordAsync(PortalAuditResults.Retracted, messageId, record, actor, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    /// <summary>Re-encrypts messages stored under an older key with the active key, a batch at a time (run after a rotation
+    /// until it returns 0; reading a message rewraps it too).</summary>
+    /// <param name="batchSize">At most this many messages per call. Default 500.</param>
+    /// <param name="cancellationToken">Cancels between messages.</param>
+    /// <returns>How many messages were re-encrypted.</returns>
+    public async Task<int> RewrapAsync(int batchSize = 500, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
+        var count = 0;
+        foreach (var record in await store.FindNotUnderKeyAsync(sealer.ActiveKeyId, batchSize, cancellationToken).ConfigureAwait(false))
+        {
+            if (await store.ReplaceCiphertextAsync(sealer.Rewrap(record), record.KeyId, cancellationToken).ConfigureAwait(false))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
+    private Uri PickupUrl(string messageId, DateTimeOffset expiresAt, DateTimeOffset now)
+    {
+        var token = tokens.Create(LinkPurpose, messageId, expiresAt - now);
+        return new Uri(baseUrl.AbsoluteUri.TrimEnd('/') + "/portal/" + token);
+    }
+
+    private static void Require(string? value, string field)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            throw new ArgumentException($"PortalMessage.{field} is required.", field);
+        }
+    }
+}
