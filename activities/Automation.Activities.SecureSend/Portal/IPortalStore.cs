@@ -35,6 +35,7 @@ internal interface IPortalStore
     /// <returns><c>false</c> when another process rewrapped it first.</returns>
     Task<bool> ReplaceCiphertextAsync(PortalRecord rewrapped, string expectedKeyId, CancellationToken cancellationToken = default);
 
-    /// <summary>Messages encrypted under a key other than <paramref name="activeKeyId"/>.</summary>
-    Task<IReadOnlyList<PortalRecord>> FindNotUnderKeyAsync(string activeKeyId, int take, CancellationToken cancellationToken = default);
+    /// <summary>Messages encrypted under a key other than <paramref name="activeKeyId"/>, in message id order after
+    /// <paramref name="afterMessageId"/> (empty string: from the start).</summary>
+    Task<IReadOnlyList<PortalRecord>> FindNotUnderKeyAsync(string activeKeyId, string afterMessageId, int take, CancellationToken cancellationToken = default);
 }

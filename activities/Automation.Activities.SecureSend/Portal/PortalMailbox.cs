@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Automation.Engine.Security;
 
 namespace Automation.Activities.SecureSend.Portal;
@@ -76,24 +77,46 @@ public sealed class PortalMailbox : IPortalMailbox
         return true;
     }
 
-    /// <summary>Re-encrypts messages stored under an older key with the active key, a batch at a time (run after a rotation
-    /// until it returns 0; reading a message rewraps it too).</summary>
-    /// <param name="batchSize">At most this many messages per call. Default 500.</param>
-    /// <param name="cancellationToken">Cancels between messages.</param>
-    /// <returns>How many messages were re-encrypted.</returns>
-    public async Task<int> RewrapAsync(int batchSize = 500, CancellationToken cancellationToken = default)
+    /// <summary>Re-encrypts every message stored under an older key with the active key (run after a rotation; reading a
+    /// message rewraps it too). Works through the table in pages; a message whose key has left the ring is counted as
+    /// unreadable and left as it is, so one bad row does not stop the rest.</summary>
+    /// <param name="batchSize">Messages per page. Default 500.</param>
+    /// <param name="cancellationToken">Cancels between pages.</param>
+    /// <returns>How many were re-encrypted and how many could not be decrypted.</returns>
+    public async Task<PortalRewrapResult> RewrapAsync(int batchSize = 500, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(batchSize, 1);
-        var count = 0;
-        foreach (var record in await store.FindNotUnderKeyAsync(sealer.ActiveKeyId, batchSize, cancellationToken).ConfigureAwait(false))
+        int rewrapped = 0, unreadable = 0;
+        var after = "";
+        while (true)
         {
-            if (await store.ReplaceCiphertextAsync(sealer.Rewrap(record), record.KeyId, cancellationToken).ConfigureAwait(false))
+            var page = await store.FindNotUnderKeyAsync(sealer.ActiveKeyId, after, batchSize, cancellationToken).ConfigureAwait(false);
+            foreach (var record in page)
             {
-                count++;
-            }
-        }
+                PortalRecord sealedAgain;
+                try
+                {
+                    sealedAgain = sealer.Rewrap(record);
+                }
+                catch (CryptographicException)
+                {
+                    unreadable++;
+                    continue;
+                }
 
-        return count;
+                if (await store.ReplaceCiphertextAsync(sealedAgain, record.KeyId, cancellationToken).ConfigureAwait(false))
+                {
+                    rewrapped++;
+                }
+            }
+
+            if (page.Count < batchSize)
+            {
+                return new PortalRewrapResult(rewrapped, unreadable);
+            }
+
+            after = page[^1].MessageId;
+        }
     }
 
     private Uri PickupUrl(string messageId, DateTimeOffset expiresAt, DateTimeOffset now)
@@ -110,3 +133,8 @@ public sealed class PortalMailbox : IPortalMailbox
         }
     }
 }
+
+/// <summary>The outcome of <see cref="PortalMailbox.RewrapAsync"/>.</summary>
+/// <param name="Rewrapped">Messages now encrypted under the active key.</param>
+/// <param name="Unreadable">Messages under a key no longer in the ring (or damaged), left unchanged.</param>
+public sealed record PortalRewrapResult(int Rewrapped, int Unreadable);

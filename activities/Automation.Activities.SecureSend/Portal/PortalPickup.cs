@@ -113,8 +113,9 @@ public sealed partial class PortalPickup
         return new PortalStep
         {
             Page = PortalPage.Code,
-            SessionToken = tokens.Create(IdentityPurpose, record.MessageId, options.CodeLifetime),
-            SessionLifetime = options.CodeLifetime,
+            // Outlives the code on purpose: a late code is then refused as expired (audited), not as a lost session.
+            SessionToken = tokens.Create(IdentityPurpose, record.MessageId, options.SessionLifetime),
+            SessionLifetime = options.SessionLifetime,
         };
     }
 

@@ -119,10 +119,11 @@ internal abstract class PortalSqlStore : IPortalStore
             cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    public Task<IReadOnlyList<PortalRecord>> FindNotUnderKeyAsync(string activeKeyId, int take, CancellationToken cancellationToken = default) =>
-        QueryAsync($"SELECT {Columns} FROM portal_messages WHERE key_id <> @key ORDER BY message_id LIMIT @take", command =>
+    public Task<IReadOnlyList<PortalRecord>> FindNotUnderKeyAsync(string activeKeyId, string afterMessageId, int take, CancellationToken cancellationToken = default) =>
+        QueryAsync($"SELECT {Columns} FROM portal_messages WHERE key_id <> @key AND message_id > @after ORDER BY message_id LIMIT @take", command =>
         {
             Add(command, "@key", activeKeyId);
+            Add(command, "@after", afterMessageId);
             Add(command, "@take", take);
         }, cancellationToken);
 
