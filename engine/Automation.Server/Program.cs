@@ -6,10 +6,12 @@ using Automation.Server.Elsa;
 using Automation.Server.Endpoints;
 using Automation.Server.Fhir;
 using Automation.Server.Hosting;
+using Automation.Server.Portal;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAutomationServer();
+builder.AddPortalServer();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
 var app = builder.Build();
@@ -19,6 +21,7 @@ app.UseMiddleware<RequestSizeLimitMiddleware>();
 app.UseRateLimiter();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseAntiforgery();
 app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 app.MapOpenApi().RequireAuthorization(Policies.ReadWorkflows);
@@ -26,6 +29,7 @@ app.MapAuthEndpoints();
 app.MapWorkflowEndpoints();
 app.MapJourneyEndpoints();
 app.MapSubscriptionEndpoints();
+app.MapPortalEndpoints();
 app.MapElsaApi();
 app.MapDesigner();
 app.MapGet("/", () => Results.Redirect(DesignerEndpoints.BasePath + "/")).ExcludeFromDescription();
