@@ -3,7 +3,6 @@ using Automation.Activities.SecureSend.Portal;
 using Automation.Server.Authorization;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.AspNetCore.Mvc;
 
 namespace Automation.Server.Portal;
 
@@ -38,9 +37,10 @@ internal static class PortalEndpoints
             return await next(context).ConfigureAwait(false);
         });
         pages.MapGet("/{token}", OpenAsync).WithName("PortalOpen");
-        pages.MapPost("/{token}", SubmitBirthDateAsync).WithName("PortalBirthDate");
+        // Antiforgery is checked by the handlers themselves, so a refused post gets a page that says what to do.
+        pages.MapPost("/{token}", SubmitBirthDateAsync).DisableAntiforgery().WithName("PortalBirthDate");
         pages.MapGet("/{token}/code", ShowCodeFormAsync).WithName("PortalCodeForm");
-        pages.MapPost("/{token}/code", SubmitCodeAsync).WithName("PortalCode");
+        pages.MapPost("/{token}/code", SubmitCodeAsync).DisableAntiforgery().WithName("PortalCode");
         pages.MapGet("/{token}/message", ReadAsync).WithName("PortalMessage");
 
         app.MapGroup("/api/portal").WithTags("Portal")
@@ -51,8 +51,13 @@ internal static class PortalEndpoints
     private static async Task<IResult> OpenAsync(string token, HttpContext http, PortalPickup pickup, IAntiforgery antiforgery, CancellationToken cancellationToken) =>
         Render(http, antiforgery, token, await pickup.OpenAsync(token, cancellationToken).ConfigureAwait(false));
 
-    private static async Task<IResult> SubmitBirthDateAsync(string token, [FromForm] string? birthDate, HttpContext http, PortalPickup pickup, IAntiforgery antiforgery, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitBirthDateAsync(string token, HttpContext http, PortalPickup pickup, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
+        if (await ReadFormAsync(http, antiforgery, "birthDate", cancellationToken).ConfigureAwait(false) is not { } birthDate)
+        {
+            return FormRefused();
+        }
+
         var step = await pickup.SubmitBirthDateAsync(token, birthDate, cancellationToken).ConfigureAwait(false);
         if (step is { Page: PortalPage.Code, SessionToken: { } identity })
         {
@@ -66,8 +71,13 @@ internal static class PortalEndpoints
     private static async Task<IResult> ShowCodeFormAsync(string token, HttpContext http, PortalPickup pickup, IAntiforgery antiforgery, CancellationToken cancellationToken) =>
         Render(http, antiforgery, token, await pickup.ShowCodeFormAsync(token, http.Request.Cookies[IdentityCookie], cancellationToken).ConfigureAwait(false));
 
-    private static async Task<IResult> SubmitCodeAsync(string token, [FromForm] string? code, HttpContext http, PortalPickup pickup, IAntiforgery antiforgery, CancellationToken cancellationToken)
+    private static async Task<IResult> SubmitCodeAsync(string token, HttpContext http, PortalPickup pickup, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
+        if (await ReadFormAsync(http, antiforgery, "code", cancellationToken).ConfigureAwait(false) is not { } code)
+        {
+            return FormRefused();
+        }
+
         var step = await pickup.SubmitCodeAsync(token, http.Request.Cookies[IdentityCookie], code, cancellationToken).ConfigureAwait(false);
         if (step is { Page: PortalPage.Message, SessionToken: { } session })
         {
@@ -89,6 +99,22 @@ internal static class PortalEndpoints
             ? TypedResults.NoContent()
             : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No portal message '{messageId}' to retract (messageId): unknown or already retracted.");
     }
+
+    /// <summary>The field's value when the post is a form carrying a valid antiforgery token (empty when the field is
+    /// missing), or <c>null</c> when the post must be refused.</summary>
+    private static async Task<string?> ReadFormAsync(HttpContext http, IAntiforgery antiforgery, string field, CancellationToken cancellationToken)
+    {
+        if (!http.Request.HasFormContentType || !await antiforgery.IsRequestValidAsync(http).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        var form = await http.Request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
+        return form[field].ToString();
+    }
+
+    private static IResult FormRefused() =>
+        Results.Content(PortalPages.FormRefused(), "text/html; charset=utf-8", statusCode: StatusCodes.Status400BadRequest);
 
     private static IResult Render(HttpContext http, IAntiforgery antiforgery, string token, PortalStep step)
     {

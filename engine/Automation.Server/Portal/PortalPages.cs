@@ -65,6 +65,9 @@ internal static class PortalPages
         return Layout("message", content.Subject, body.ToString());
     }
 
+    public static string FormRefused() =>
+        Layout("refused", "Please start again", "<p>This form could not be accepted (it was opened too long ago, or not from this page). Open the link from your email again.</p>");
+
     public static string Stop(PortalStep step) => step.Page switch
     {
         PortalPage.Expired => Layout("expired", "This link has expired", "<p>The message is no longer available. Please contact the sender if you still need it.</p>"),
