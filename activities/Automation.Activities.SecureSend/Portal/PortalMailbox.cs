@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Automation.Engine.Audit;
 using Automation.Engine.Security;
 
 namespace Automation.Activities.SecureSend.Portal;
@@ -27,6 +28,34 @@ public sealed class PortalMailbox : IPortalMailbox
         this.auditor = auditor;
         this.timeProvider = timeProvider;
         baseUrl = options.PublicBaseUrl ?? throw new ArgumentException("Automation:PublicBaseUrl is required.", nameof(options));
+    }
+
+    /// <summary>Makes a mailbox without a container (command line, tools): the store is opened from
+    /// <see cref="PortalOptions.StoreProvider"/> and <see cref="PortalOptions.StoreConnectionString"/>.</summary>
+    /// <param name="options">The settings; <see cref="PortalOptions.PublicBaseUrl"/> and the store are required.</param>
+    /// <param name="protector">Encrypts the PHI fields.</param>
+    /// <param name="tokens">Signs the pickup links.</param>
+    /// <param name="auditLog">Records retractions.</param>
+    /// <param name="hasher">Hashes patient ids for the audit log.</param>
+    /// <param name="timeProvider">The clock (default: the system clock).</param>
+    /// <returns>The mailbox.</returns>
+    /// <exception cref="ArgumentException">The settings are invalid (every problem listed).</exception>
+    public static PortalMailbox Create(PortalOptions options, PhiProtector protector, SignedTokens tokens, IAuditLog auditLog, PatientIdHasher hasher, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var problems = options.Validate();
+        if (problems.Count > 0)
+        {
+            throw new ArgumentException("The portal settings are invalid: " + string.Join(" ", problems), nameof(options));
+        }
+
+        return new PortalMailbox(
+            PortalStoreFactory.Create(options.StoreProvider, options.StoreConnectionString!),
+            new PortalSealer(protector),
+            tokens,
+            new PortalAuditor(auditLog, hasher),
+            timeProvider ?? TimeProvider.System,
+            options);
     }
 
     /// <inheritdoc />
