@@ -12,6 +12,9 @@ public static class PortalAuditResults
     /// <summary>The date of birth matched and a code was sent.</summary>
     public const string CodeSent = "code-sent";
 
+    /// <summary>The date of birth matched again within a minute of a code being sent: no second code went out.</summary>
+    public const string CodePending = "code-pending";
+
     /// <summary>The date of birth matched but the code could not be sent.</summary>
     public const string CodeSendFailed = "code-send-failed";
 

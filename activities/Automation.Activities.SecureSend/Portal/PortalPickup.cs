@@ -20,6 +20,9 @@ public sealed partial class PortalPickup
     /// <summary>The <see cref="SignedTokens"/> purpose of the reading-session cookie.</summary>
     public const string SessionPurpose = "portal-session";
 
+    /// <summary>How long after sending a code a repeated right date of birth shows the code form without sending another.</summary>
+    private static readonly TimeSpan CodeResendInterval = TimeSpan.FromMinutes(1);
+
     private readonly IPortalStore store;
     private readonly PortalSealer sealer;
     private readonly SignedTokens tokens;
@@ -94,6 +97,13 @@ public sealed partial class PortalPickup
         }
 
         var now = timeProvider.GetUtcNow();
+        if (record.CodeHash is not null && record.CodeExpiresAt is { } pending && pending - options.CodeLifetime > now - CodeResendInterval)
+        {
+            // A code went out moment ago and still works: a repeated (or scripted) answer must not flood the inbox.
+            await auditor.RecordAsync(PortalAuditResults.CodePending, record.MessageId, record, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return CodePage(record.MessageId);
+        }
+
         var code = PortalCodeHash.NewCode();
         var codeExpires = now + options.CodeLifetime;
         await store.SetCodeAsync(record.MessageId, PortalCodeHash.Hash(record.MessageId, code), codeExpires, cancellationToken).ConfigureAwait(false);
@@ -110,13 +120,7 @@ public sealed partial class PortalPickup
         }
 
         await auditor.RecordAsync(PortalAuditResults.CodeSent, record.MessageId, record, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new PortalStep
-        {
-            Page = PortalPage.Code,
-            // Outlives the code on purpose: a late code is then refused as expired (audited), not as a lost session.
-            SessionToken = tokens.Create(IdentityPurpose, record.MessageId, options.SessionLifetime),
-            SessionLifetime = options.SessionLifetime,
-        };
+        return CodePage(record.MessageId);
     }
 
     /// <summary>Shows the code form, when the date of birth was confirmed in this browser.</summary>
@@ -261,6 +265,15 @@ public sealed partial class PortalPickup
 
         return new PortalStep { Page = retry, Problem = problem, AttemptsLeft = Math.Max(0, options.MaxFailedAttempts - failure.FailedAttempts) };
     }
+
+    private PortalStep CodePage(string messageId) => new()
+    {
+        Page = PortalPage.Code,
+
+        // Outlives the code on purpose: a late code is then refused as expired (audited), not as a lost session.
+        SessionToken = tokens.Create(IdentityPurpose, messageId, options.SessionLifetime),
+        SessionLifetime = options.SessionLifetime,
+    };
 
     private bool HoldsToken(string purpose, string? token, string messageId) =>
         token is not null && tokens.Validate(purpose, token, out var boundTo) == TokenVerdict.Valid && boundTo == messageId;

@@ -23,7 +23,7 @@ internal static class PortalSecurityFallbacks
             var keys = security.GetSection("PhiKeys").GetChildren().ToDictionary(k => k.Key, k => Key(k.Value, 32, "PhiKeys:" + k.Key));
             return keys.Count == 0 ? PhiProtector.CreateEphemeral() : new PhiProtector(keys, security["ActivePhiKey"] ?? keys.Keys.Single());
         });
-        services.TryAddSingleton<IAuditLog, InMemoryAuditLog>();
+        services.TryAddSingleton<IAuditLog>(provider => new InMemoryAuditLog(provider.GetRequiredService<TimeProvider>()));
         return services;
     }
 
@@ -39,7 +39,7 @@ internal static class PortalSecurityFallbacks
     }
 
     /// <summary>Keeps audit entries in memory for this process only (see the type summary).</summary>
-    private sealed class InMemoryAuditLog : IAuditLog
+    private sealed class InMemoryAuditLog(TimeProvider timeProvider) : IAuditLog
     {
         private readonly List<AuditRecord> records = [];
 
@@ -47,7 +47,7 @@ internal static class PortalSecurityFallbacks
         {
             lock (records)
             {
-                var added = entries.Select(e => new AuditRecord(records.Count + 1, DateTimeOffset.UtcNow, e, "", "")).ToList();
+                var added = entries.Select(e => new AuditRecord(records.Count + 1, timeProvider.GetUtcNow(), e, "", "")).ToList();
                 records.AddRange(added);
                 return Task.FromResult<IReadOnlyList<AuditRecord>>(added);
             }

@@ -200,6 +200,25 @@ public sealed class PortalPickupTests(SqlitePortalDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task BirthDate_RightAgainWithinAMinute_SendsNoSecondCode()
+    {
+        var message = PortalHarness.Message();
+        var link = await portal.DepositAsync(message);
+        await portal.Pickup.SubmitBirthDateAsync(link, RightBirthDate);
+
+        portal.Clock.Advance(TimeSpan.FromSeconds(30));
+        var soon = await portal.Pickup.SubmitBirthDateAsync(link, RightBirthDate);
+        portal.Clock.Advance(TimeSpan.FromSeconds(31));
+        var later = await portal.Pickup.SubmitBirthDateAsync(link, RightBirthDate);
+
+        Assert.Equal(PortalPage.Code, soon.Page);
+        Assert.NotNull(soon.SessionToken);
+        Assert.Equal(PortalPage.Code, later.Page);
+        Assert.Equal(2, portal.Codes.Sent.Count);
+        Assert.Equal(["code-sent", "code-pending", "code-sent"], portal.AuditResults(message.MessageId));
+    }
+
+    [Fact]
     public async Task Code_UsedOnce_CannotStartASecondSession()
     {
         var link = await portal.DepositAsync(PortalHarness.Message());
