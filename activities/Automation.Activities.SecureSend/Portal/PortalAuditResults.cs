@@ -9,6 +9,9 @@ public static class PortalAuditResults
     /// <summary>A wrong (or unreadable-to-the-record) date of birth.</summary>
     public const string IdentityFailed = "identity-failed";
 
+    /// <summary>The patient record could not be read to check the date of birth (not counted as a wrong answer).</summary>
+    public const string IdentityUnavailable = "identity-unavailable";
+
     /// <summary>The date of birth matched and a code was sent.</summary>
     public const string CodeSent = "code-sent";
 

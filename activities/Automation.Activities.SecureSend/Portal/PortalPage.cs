@@ -43,6 +43,9 @@ public enum PortalProblem
     /// <summary>The code expired or was used: confirm the date of birth again for a new one.</summary>
     CodeExpired,
 
+    /// <summary>The patient record could not be read to check the answer; try again later.</summary>
+    CheckUnavailable,
+
     /// <summary>The code could not be sent; try again later.</summary>
     CodeNotSent,
 

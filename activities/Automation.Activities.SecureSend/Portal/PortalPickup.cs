@@ -90,7 +90,19 @@ public sealed partial class PortalPickup
             return new PortalStep { Page = PortalPage.BirthDate, Problem = PortalProblem.UnreadableBirthDate };
         }
 
-        var expected = await birthDates.FindBirthDateAsync(record!.PatientId, cancellationToken).ConfigureAwait(false);
+        DateOnly? expected;
+        try
+        {
+            expected = await birthDates.FindBirthDateAsync(record!.PatientId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The patient record is out of reach (FHIR server down): not the recipient's fault, so not counted.
+            LogRecordUnavailable(logger, record!.MessageId, exception.GetType().Name);
+            await auditor.RecordAsync(PortalAuditResults.IdentityUnavailable, record.MessageId, record, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return new PortalStep { Page = PortalPage.BirthDate, Problem = PortalProblem.CheckUnavailable };
+        }
+
         if (expected != given)
         {
             return await FailAsync(record, PortalPage.BirthDate, PortalProblem.WrongBirthDate, PortalAuditResults.IdentityFailed, cancellationToken).ConfigureAwait(false);
@@ -295,6 +307,9 @@ public sealed partial class PortalPickup
 
     [LoggerMessage(EventId = 7101, Level = LogLevel.Information, Message = "Portal link refused: {Verdict}")]
     private static partial void LogBadLink(ILogger logger, TokenVerdict verdict);
+
+    [LoggerMessage(EventId = 7103, Level = LogLevel.Warning, Message = "Portal identity check for message {MessageId} could not read the patient record: {ErrorType}")]
+    private static partial void LogRecordUnavailable(ILogger logger, string messageId, string errorType);
 
     [LoggerMessage(EventId = 7102, Level = LogLevel.Warning, Message = "Portal code for message {MessageId} could not be sent: {ErrorType}")]
     private static partial void LogCodeNotSent(ILogger logger, string messageId, string errorType);

@@ -84,6 +84,7 @@ internal static class PortalPages
             PortalProblem.UnreadableBirthDate => "Please enter the date as year, month and day.",
             PortalProblem.WrongCode => "That code is not right.",
             PortalProblem.CodeExpired => "That code has expired or was already used. Confirm your date of birth to get a new one.",
+            PortalProblem.CheckUnavailable => "We cannot check your details just now. Please try again in a few minutes.",
             PortalProblem.CodeNotSent => "We could not send your code just now. Please try again in a few minutes.",
             PortalProblem.SessionMissing => "Please confirm your date of birth first.",
             _ => null,

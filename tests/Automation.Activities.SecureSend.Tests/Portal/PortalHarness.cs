@@ -75,8 +75,12 @@ internal sealed class FakeBirthDates : IPatientBirthDates
 {
     public ConcurrentDictionary<string, DateOnly> Dates { get; } = new();
 
+    public bool Unreachable { get; set; }
+
     public Task<DateOnly?> FindBirthDateAsync(string patientId, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Dates.TryGetValue(patientId, out var date) ? date : (DateOnly?)null);
+        Unreachable
+            ? Task.FromException<DateOnly?>(new HttpRequestException("FHIR server down (test)"))
+            : Task.FromResult(Dates.TryGetValue(patientId, out var date) ? date : (DateOnly?)null);
 }
 
 internal sealed class CapturingCodeSender : IPortalCodeSender

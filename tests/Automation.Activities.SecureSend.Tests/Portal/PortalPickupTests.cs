@@ -344,6 +344,21 @@ public sealed class PortalPickupTests(SqlitePortalDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task BirthDate_PatientRecordUnreachable_SaysSoWithoutCounting()
+    {
+        var message = PortalHarness.Message();
+        var link = await portal.DepositAsync(message);
+        portal.BirthDates.Unreachable = true;
+
+        var step = await portal.Pickup.SubmitBirthDateAsync(link, "1970-01-01");
+
+        Assert.Equal(PortalProblem.CheckUnavailable, step.Problem);
+        Assert.Equal(0, (await database.Store.FindAsync(message.MessageId))!.FailedAttempts);
+        Assert.Empty(portal.Codes.Sent);
+        Assert.Equal("identity-unavailable", portal.AuditResults(message.MessageId).Last());
+    }
+
+    [Fact]
     public async Task Code_SenderFails_SaysSoAndAuditsIt()
     {
         var message = PortalHarness.Message();
