@@ -12,6 +12,8 @@ public sealed class PortalOptions
     /// <summary>The configuration section of the limits.</summary>
     public const string Section = "SecureSend:Portal";
 
+    private List<string> parseErrors = [];
+
     /// <summary>The public origin of the server, e.g. <c>https://automation.example.org</c>; links are
     /// <c>{PublicBaseUrl}/portal/{token}</c>. Required.</summary>
     public Uri? PublicBaseUrl { get; set; }
@@ -122,8 +124,6 @@ public sealed class PortalOptions
 
         return errors;
     }
-
-    private List<string> parseErrors = [];
 
     private delegate bool TryParse<T>(string text, out T value);
 

@@ -95,10 +95,21 @@ public sealed class PostgresPortalDatabase : PortalDatabase
 
     public override async Task InitializeAsync()
     {
-        await using var connection = new NpgsqlConnection(baseConnectionString);
-        await connection.OpenAsync();
-        await using var create = new NpgsqlCommand($"CREATE SCHEMA \"{schema}\"", connection);
-        await create.ExecuteNonQueryAsync();
+        try
+        {
+            await using var connection = new NpgsqlConnection(baseConnectionString);
+            await connection.OpenAsync();
+            await using var create = new NpgsqlCommand($"CREATE SCHEMA \"{schema}\"", connection);
+            await create.ExecuteNonQueryAsync();
+        }
+        catch (Exception exception) when (exception is NpgsqlException or TimeoutException or System.Net.Sockets.SocketException)
+        {
+            var target = new NpgsqlConnectionStringBuilder(baseConnectionString);
+            throw new InvalidOperationException(
+                $"PostgreSQL is required for these tests but is not reachable at Host={target.Host};Port={target.Port};Database={target.Database} " +
+                $"(set AUTOMATION_TEST_POSTGRES to another connection string). {exception.GetType().Name}: {exception.Message}", exception);
+        }
+
         store = PortalStoreFactory.Create(Provider, ConnectionString);
     }
 
