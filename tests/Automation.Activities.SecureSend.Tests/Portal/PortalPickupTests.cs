@@ -144,6 +144,24 @@ public sealed class PortalPickupTests(SqlitePortalDatabase database) : IClassFix
     }
 
     [Fact]
+    public async Task Lockout_ConfiguredLimitAndDuration_AreHonoured()
+    {
+        portal.Options.MaxFailedAttempts = 2;
+        portal.Options.LockoutDuration = TimeSpan.FromMinutes(5);
+        var link = await portal.DepositAsync(PortalHarness.Message());
+
+        var first = await portal.Pickup.SubmitBirthDateAsync(link, "1900-01-01");
+        var second = await portal.Pickup.SubmitBirthDateAsync(link, "1900-01-02");
+        portal.Clock.Advance(TimeSpan.FromMinutes(5) + TimeSpan.FromSeconds(1));
+        var after = await portal.Pickup.SubmitBirthDateAsync(link, RightBirthDate);
+
+        Assert.Equal(1, first.AttemptsLeft);
+        Assert.Equal(PortalPage.Locked, second.Page);
+        Assert.Equal(PortalHarness.Start.AddMinutes(5), second.LockedUntil);
+        Assert.Equal(PortalPage.Code, after.Page);
+    }
+
+    [Fact]
     public async Task Lockout_AfterItsDuration_AllowsTheRightAnswer()
     {
         var link = await portal.DepositAsync(PortalHarness.Message());

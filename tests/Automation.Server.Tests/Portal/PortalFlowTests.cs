@@ -179,6 +179,21 @@ public sealed class PortalFlowTests : IDisposable
         Assert.Contains("data-page=\"not-found\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Start_InvalidPortalSettings_FailsNamingEverySetting()
+    {
+        using var misconfigured = new PortalServer(new Dictionary<string, string>
+        {
+            ["SecureSend:Portal:LockoutDuration"] = "soon",
+            ["SecureSend:Portal:MaxFailedAttempts"] = "0",
+        });
+
+        var error = Assert.ThrowsAny<Exception>(() => misconfigured.CreateClient());
+
+        Assert.Contains("SecureSend:Portal:LockoutDuration", error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("SecureSend:Portal:MaxFailedAttempts", error.ToString(), StringComparison.Ordinal);
+    }
+
     private List<string> Results(string messageId) =>
         server.Audit.Entries.Where(e => e.MessageId == messageId && e.Action == AuditActions.PortalAccess).Select(e => e.Result).ToList();
 }

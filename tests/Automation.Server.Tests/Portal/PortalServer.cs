@@ -29,8 +29,11 @@ internal sealed partial class PortalServer : WebApplicationFactory<Program>
 
     private readonly string data = Directory.CreateTempSubdirectory("automation-portal-").FullName;
 
-    public PortalServer()
+    private readonly IReadOnlyDictionary<string, string> settings;
+
+    public PortalServer(IReadOnlyDictionary<string, string>? settings = null)
     {
+        this.settings = settings ?? new Dictionary<string, string>();
         var patients = Directory.CreateDirectory(Path.Combine(data, "fhir")).FullName;
         File.WriteAllText(Path.Combine(patients, "Patient.ndjson"),
             $$"""{"resourceType":"Patient","id":"{{PatientId}}","birthDate":"{{BirthDate}}","name":[{"family":"Doe","given":["Jane"]}],"telecom":[{"system":"email","value":"jane.doe@example.test"}]}""" + "\n");
@@ -91,6 +94,11 @@ internal sealed partial class PortalServer : WebApplicationFactory<Program>
         builder.UseSetting("Automation:Auth:InitialAdmin:Password", AdminPassword);
         builder.UseSetting("Automation:PublicBaseUrl", "https://automation.example.test");
         builder.UseSetting("Fhir:Directory", Path.Combine(data, "fhir"));
+        foreach (var (key, value) in settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         builder.ConfigureTestServices(services =>
         {
             services.AddSingleton(new WorkflowConsole(new StringWriter()));
