@@ -8,10 +8,12 @@ using Automation.Server.Endpoints;
 using Automation.Server.Fhir;
 using Automation.Server.Hosting;
 using Automation.Server.Reports;
+using Automation.Server.Portal;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAutomationServer();
+builder.AddPortalServer();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
 var app = builder.Build();
@@ -34,6 +36,7 @@ if (app.Configuration.GetValue<bool>("Automation:Demo:Enabled"))
 }
 
 app.MapSubscriptionEndpoints();
+app.MapPortalEndpoints();
 app.MapElsaApi();
 app.MapDesigner();
 app.MapGet("/", () => Results.Redirect(DesignerEndpoints.BasePath + "/")).ExcludeFromDescription();
