@@ -22,14 +22,10 @@ public sealed partial class PortalBrowserHost : IAsyncLifetime
     public const string BirthDate = "1961-03-14";
     public const string Recipient = "jane.doe@example.test";
 
-    private static readonly string Configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-    private static readonly string Repository = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
-
     private readonly string data = Directory.CreateTempSubdirectory("automation-portal-browser-").FullName;
-    private readonly StringWriter serverLog = new();
     private readonly byte[] tokenKey = RandomNumberGenerator.GetBytes(32);
     private readonly byte[] phiKey = RandomNumberGenerator.GetBytes(32);
-    private Process? server;
+    private ServerProcess? server;
     private IPlaywright? playwright;
     private LoopbackSmtpServer? smtp;
     private PortalMailbox? mailbox;
@@ -38,52 +34,31 @@ public sealed partial class PortalBrowserHost : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public string ServerLog
-    {
-        get
-        {
-            lock (serverLog)
-            {
-                return serverLog.ToString();
-            }
-        }
-    }
+    public string ServerLog => server?.Log ?? "";
 
     public async Task InitializeAsync()
     {
-        var port = FreePort();
+        var port = ServerProcess.FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
         smtp = new LoopbackSmtpServer(offerStartTls: true);
         var patients = Directory.CreateDirectory(Path.Combine(data, "fhir")).FullName;
         await File.WriteAllTextAsync(Path.Combine(patients, "Patient.ndjson"),
             $$"""{"resourceType":"Patient","id":"{{PatientId}}","birthDate":"{{BirthDate}}","name":[{"family":"Doe","given":["Jane"]}]}""" + "\n");
 
-        var serverBin = Path.Combine(Repository, "engine/Automation.Server/bin", Configuration, "net10.0");
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(serverBin, "Automation.Server.dll"), "--urls", BaseUrl])
+        server = await ServerProcess.StartAsync(new Dictionary<string, string>
         {
-            WorkingDirectory = serverBin,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Automation__DataPath"] = data;
-        start.Environment["Automation__PluginsPath"] = Path.Combine(data, "plugins");
-        start.Environment["Automation__WorkflowsPath"] = Directory.CreateDirectory(Path.Combine(data, "workflows")).FullName;
-        start.Environment["Automation__PublicBaseUrl"] = BaseUrl;
-        start.Environment["Automation__Security__TokenKey"] = Convert.ToBase64String(tokenKey);
-        start.Environment["Automation__Security__PhiKeys__browser"] = Convert.ToBase64String(phiKey);
-        start.Environment["Automation__Security__ActivePhiKey"] = "browser";
-        start.Environment["Fhir__Directory"] = patients;
-        start.Environment["SecureSend__Smtp__Host"] = "127.0.0.1";
-        start.Environment["SecureSend__Smtp__Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["SecureSend__Smtp__InsecureAcceptAnyCertificate"] = "true";
-        server = Process.Start(start)!;
-        server.OutputDataReceived += (_, e) => Append(e.Data);
-        server.ErrorDataReceived += (_, e) => Append(e.Data);
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-        await WaitUntilReadyAsync();
+            ["Automation__DataPath"] = data,
+            ["Automation__PluginsPath"] = Path.Combine(data, "plugins"),
+            ["Automation__WorkflowsPath"] = Directory.CreateDirectory(Path.Combine(data, "workflows")).FullName,
+            ["Automation__PublicBaseUrl"] = BaseUrl,
+            ["Automation__Security__TokenKey"] = Convert.ToBase64String(tokenKey),
+            ["Automation__Security__PhiKeys__browser"] = Convert.ToBase64String(phiKey),
+            ["Automation__Security__ActivePhiKey"] = "browser",
+            ["Fhir__Directory"] = patients,
+            ["SecureSend__Smtp__Host"] = "127.0.0.1",
+            ["SecureSend__Smtp__Port"] = smtp.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["SecureSend__Smtp__InsecureAcceptAnyCertificate"] = "true",
+        }, port);
 
         // The test's own mailbox on the server's database, with the server's keys: what secure send does in-process.
         mailbox = PortalMailbox.Create(
@@ -94,12 +69,7 @@ public sealed partial class PortalBrowserHost : IAsyncLifetime
             new PatientIdHasher(RandomNumberGenerator.GetBytes(32)));
 
         playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        Browser = await ServerProcess.LaunchChromiumAsync(playwright);
     }
 
     /// <summary>Deposits a message for the patient and returns its pickup link.</summary>
@@ -141,13 +111,11 @@ public sealed partial class PortalBrowserHost : IAsyncLifetime
         }
 
         playwright?.Dispose();
-        if (server is { HasExited: false })
+        if (server is not null)
         {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
+            await server.DisposeAsync();
         }
 
-        server?.Dispose();
         if (smtp is not null)
         {
             await smtp.DisposeAsync();
@@ -155,59 +123,6 @@ public sealed partial class PortalBrowserHost : IAsyncLifetime
 
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(data, recursive: true);
-    }
-
-    private async Task WaitUntilReadyAsync()
-    {
-        using var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (server!.HasExited)
-            {
-                throw new InvalidOperationException("The server exited during start-up:\n" + ServerLog);
-            }
-
-            try
-            {
-                if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException("The server did not become ready in 90 s:\n" + ServerLog);
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (serverLog)
-        {
-            serverLog.WriteLine(line);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     [GeneratedRegex("code is ([0-9]{6})")]
