@@ -35,7 +35,8 @@ public sealed class AuditCommandTests : IDisposable
         await using (var connection = new SqliteConnection(Connection))
         {
             await connection.OpenAsync();
-            await using var command = new SqliteCommand(tamper, connection);
+            // Someone with full database rights drops the append-only guards first.
+            await using var command = new SqliteCommand("DROP TRIGGER audit_records_no_update; DROP TRIGGER audit_records_no_delete; " + tamper, connection);
             await command.ExecuteNonQueryAsync();
         }
 
@@ -57,7 +58,7 @@ public sealed class AuditCommandTests : IDisposable
         {
             await SeedAsync(connection, "postgres", DateTimeOffset.UtcNow, 4);
             var intact = await RunAsync("audit", "verify", "--db", "postgres", "--connection", connection);
-            await ExecutePostgresAsync(connection, "UPDATE audit_records SET actor = 'mallory' WHERE sequence = 4");
+            await ExecutePostgresAsync(connection, "DROP TRIGGER audit_records_append_only ON audit_records; UPDATE audit_records SET actor = 'mallory' WHERE sequence = 4");
             var tampered = await RunAsync("audit", "verify", "--db", "postgres", "--connection", connection);
 
             Assert.Equal((0, "ok: 4 records"), (intact.Exit, intact.Out.Trim()));

@@ -107,7 +107,7 @@ public sealed class AuditAndSecurityTests : IAsyncLifetime
         await using (var connection = new SqliteConnection("Data Source=" + Path.Combine(data, "automation.db")))
         {
             await connection.OpenAsync();
-            await using var tamper = new SqliteCommand("UPDATE audit_records SET result = 'forged' WHERE sequence = 3", connection);
+            await using var tamper = new SqliteCommand("DROP TRIGGER audit_records_no_update; UPDATE audit_records SET result = 'forged' WHERE sequence = 3", connection);
             await tamper.ExecuteNonQueryAsync();
         }
 

@@ -7,7 +7,9 @@ namespace Automation.Persistence.Audit;
 /// <summary>
 /// The audit log in PostgreSQL. Several server processes may append to one database: each append transaction takes
 /// a transaction-scoped advisory lock on the log and reads the head inside it, so sequence numbers stay gap-free and
-/// the chain stays linear across processes. Rows go in with one <c>unnest</c> insert per batch.
+/// the chain stays linear across processes. Rows go in with one <c>unnest</c> insert per batch. A trigger refuses
+/// updates, deletes and truncation of records outside the retention purge (which sets a transaction-local flag); that
+/// stops mistakes, not someone who drops it, which is what the hash chain is for.
 /// </summary>
 internal sealed class PostgresAuditLog : AuditLog
 {
@@ -48,6 +50,18 @@ internal sealed class PostgresAuditLog : AuditLog
             patient_hash text NULL,
             created_by text NOT NULL,
             created_at timestamptz NOT NULL);
+        CREATE OR REPLACE FUNCTION audit_records_append_only() RETURNS trigger LANGUAGE plpgsql AS $fn$
+        BEGIN
+            IF TG_OP = 'DELETE' AND current_setting('automation.audit_purge', true) = 'on' THEN
+                RETURN OLD;
+            END IF;
+            RAISE EXCEPTION 'audit_records is append-only (%); records leave only through the retention purge', TG_OP;
+        END
+        $fn$;
+        CREATE OR REPLACE TRIGGER audit_records_append_only BEFORE UPDATE OR DELETE ON audit_records
+            FOR EACH ROW EXECUTE FUNCTION audit_records_append_only();
+        CREATE OR REPLACE TRIGGER audit_records_no_truncate BEFORE TRUNCATE ON audit_records
+            FOR EACH STATEMENT EXECUTE FUNCTION audit_records_append_only();
         """;
 
     private const string LockSql = "SELECT pg_advisory_xact_lock(hashtextextended('automation.audit.' || coalesce(current_schema(), ''), 0))";
@@ -63,17 +77,31 @@ internal sealed class PostgresAuditLog : AuditLog
         """;
 
     private readonly NpgsqlDataSource dataSource;
+    private readonly string? searchSchema;
 
     public PostgresAuditLog(string connectionString, TimeProvider? timeProvider)
         : base(timeProvider)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        dataSource = NpgsqlDataSource.Create(connectionString);
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        searchSchema = builder.SearchPath?.Split(',')[0].Trim().Trim('"') is { Length: > 0 } schema ? schema : null;
+        dataSource = NpgsqlDataSource.Create(builder);
     }
 
     public override async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        if (searchSchema is not null)
+        {
+            await using var current = Command(connection, null, "SELECT current_schema()");
+            if (await current.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is not string)
+            {
+                // The search path names a schema that does not exist yet: create it so the tables do not land elsewhere.
+                await using var create = Command(connection, null, "CREATE SCHEMA IF NOT EXISTS \"" + searchSchema.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"");
+                await create.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (var command = Command(connection, transaction, LockSql + ";\n" + Schema))
         {
@@ -167,6 +195,11 @@ internal sealed class PostgresAuditLog : AuditLog
         await using (var lockCommand = Command(connection, transaction, LockSql))
         {
             await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var allow = Command(connection, transaction, "SELECT set_config('automation.audit_purge', 'on', true)"))
+        {
+            await allow.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var deleted = new List<(long Sequence, string Hash)>();

@@ -6,7 +6,9 @@ using Microsoft.Data.Sqlite;
 namespace Automation.Persistence.Audit;
 
 /// <summary>The audit log in the embedded SQLite file. Appends run in immediate transactions with
-/// <c>synchronous=FULL</c>, so an acknowledged record survives a power loss, not only a process crash.</summary>
+/// <c>synchronous=FULL</c>, so an acknowledged record survives a power loss, not only a process crash. Triggers refuse
+/// updates and deletes of records outside the retention purge; that stops mistakes, not someone who drops them, which
+/// is what the hash chain is for.</summary>
 internal sealed class SqliteAuditLog : AuditLog
 {
     private const string Schema = """
@@ -46,6 +48,12 @@ internal sealed class SqliteAuditLog : AuditLog
             patient_hash TEXT NULL,
             created_by TEXT NOT NULL,
             created_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS audit_purge_marker (id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1));
+        CREATE TRIGGER IF NOT EXISTS audit_records_no_update BEFORE UPDATE ON audit_records
+        BEGIN SELECT RAISE(ABORT, 'audit_records is append-only'); END;
+        CREATE TRIGGER IF NOT EXISTS audit_records_no_delete BEFORE DELETE ON audit_records
+        WHEN NOT EXISTS (SELECT 1 FROM audit_purge_marker)
+        BEGIN SELECT RAISE(ABORT, 'audit_records is append-only; records leave only through the retention purge'); END;
         """;
 
     private const string HoldColumns = "id, reason, from_time, to_time, instance_id, patient_hash, created_by, created_at";
@@ -160,6 +168,11 @@ internal sealed class SqliteAuditLog : AuditLog
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
         var deleted = new List<(long Sequence, string Hash)>();
+        await using (var open = Command(connection, transaction, "INSERT INTO audit_purge_marker (id) VALUES (1)"))
+        {
+            await open.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         await using (var delete = Command(connection, transaction, """
             DELETE FROM audit_records AS r
             WHERE r.time < $before AND NOT EXISTS (
@@ -192,6 +205,11 @@ internal sealed class SqliteAuditLog : AuditLog
                 hash.Value = range.LastHash;
                 await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
+        }
+
+        await using (var close = Command(connection, transaction, "DELETE FROM audit_purge_marker"))
+        {
+            await close.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);

@@ -106,7 +106,7 @@ public abstract class AuditLogContractTests : IAsyncLifetime
             ? "UPDATE audit_records SET time = time + interval '1 second' WHERE sequence = 6"
             : $"UPDATE audit_records SET {assignment} WHERE sequence = 6";
 
-        Assert.Equal(1, await database.ExecuteAsync(sql));
+        Assert.Equal(1, await TamperAsync(sql));
         var verification = await Log.VerifyAsync();
 
         Assert.Equal(6, verification.FirstBadSequence);
@@ -118,7 +118,7 @@ public abstract class AuditLogContractTests : IAsyncLifetime
     {
         await AppendManyAsync(10);
 
-        await database.ExecuteAsync("DELETE FROM audit_records WHERE sequence = 4");
+        await TamperAsync("DELETE FROM audit_records WHERE sequence = 4");
 
         Assert.Equal(4, (await Log.VerifyAsync()).FirstBadSequence);
     }
@@ -128,7 +128,7 @@ public abstract class AuditLogContractTests : IAsyncLifetime
     {
         await AppendManyAsync(10);
 
-        await database.ExecuteAsync("DELETE FROM audit_records WHERE sequence = 10");
+        await TamperAsync("DELETE FROM audit_records WHERE sequence = 10");
 
         Assert.Equal(10, (await Log.VerifyAsync()).FirstBadSequence);
     }
@@ -139,9 +139,9 @@ public abstract class AuditLogContractTests : IAsyncLifetime
         await AppendManyAsync(10);
 
         // Every column but the sequence changes place: the rows swap contents.
-        await database.ExecuteAsync("UPDATE audit_records SET sequence = -1 WHERE sequence = 3");
-        await database.ExecuteAsync("UPDATE audit_records SET sequence = 3 WHERE sequence = 8");
-        await database.ExecuteAsync("UPDATE audit_records SET sequence = 8 WHERE sequence = -1");
+        await TamperAsync("UPDATE audit_records SET sequence = -1 WHERE sequence = 3");
+        await TamperAsync("UPDATE audit_records SET sequence = 3 WHERE sequence = 8");
+        await TamperAsync("UPDATE audit_records SET sequence = 8 WHERE sequence = -1");
 
         Assert.Equal(3, (await Log.VerifyAsync()).FirstBadSequence);
     }
@@ -154,7 +154,7 @@ public abstract class AuditLogContractTests : IAsyncLifetime
         var forged = original with { Entry = original.Entry with { Actor = "mallory" } };
         var forgedHash = AuditChain.ComputeHash(forged.PreviousHash, forged);
 
-        await database.ExecuteAsync($"UPDATE audit_records SET actor = 'mallory', hash = '{forgedHash}' WHERE sequence = 5");
+        await TamperAsync($"UPDATE audit_records SET actor = 'mallory', hash = '{forgedHash}' WHERE sequence = 5");
 
         Assert.Equal(6, (await Log.VerifyAsync()).FirstBadSequence);
     }
@@ -232,7 +232,7 @@ public abstract class AuditLogContractTests : IAsyncLifetime
         await AppendManyAsync(5);
         await Log.PurgeAsync(Clock.GetUtcNow() - AuditLog.DefaultRetention, "admin-1");
 
-        await database.ExecuteAsync("DELETE FROM audit_records WHERE sequence = 8");
+        await TamperAsync("DELETE FROM audit_records WHERE sequence = 8");
 
         Assert.Equal(8, (await Log.VerifyAsync()).FirstBadSequence);
     }
@@ -283,6 +283,19 @@ public abstract class AuditLogContractTests : IAsyncLifetime
         Assert.Equal([4L, 5L, 6L, 7L], exported.Select(r => r.Sequence));
     }
 
+    [Theory]
+    [InlineData("UPDATE audit_records SET actor = 'mallory' WHERE sequence = 2")]
+    [InlineData("DELETE FROM audit_records WHERE sequence = 2")]
+    public async Task RawChange_WhileTheGuardsAreInPlace_IsRefusedAndChainStaysIntact(string sql)
+    {
+        await AppendManyAsync(3);
+
+        var exception = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => database.ExecuteAsync(sql));
+
+        Assert.Contains("append-only", exception.Message, StringComparison.Ordinal);
+        Assert.True((await Log.VerifyAsync()).IsValid);
+    }
+
     private static AuditEntry Entry(string actor, string? patientHash = null, Dictionary<string, string>? details = null) => new()
     {
         Action = AuditActions.PolicyDecision,
@@ -307,6 +320,15 @@ public abstract class AuditLogContractTests : IAsyncLifetime
         }
 
         return list;
+    }
+
+    // Someone with full database rights: drops the append-only guards, then edits rows.
+    private async Task<int> TamperAsync(string sql)
+    {
+        await database.ExecuteAsync(Provider == "postgres"
+            ? "DROP TRIGGER IF EXISTS audit_records_append_only ON audit_records; DROP TRIGGER IF EXISTS audit_records_no_truncate ON audit_records;"
+            : "DROP TRIGGER IF EXISTS audit_records_no_update; DROP TRIGGER IF EXISTS audit_records_no_delete;");
+        return await database.ExecuteAsync(sql);
     }
 
     private async Task AppendManyAsync(int count)
@@ -335,4 +357,27 @@ public sealed class SqliteAuditLogTests : AuditLogContractTests
 public sealed class PostgresAuditLogTests : AuditLogContractTests
 {
     protected override string Provider => "postgres";
+
+    [Fact]
+    public async Task MigrateAsync_SearchPathSchemaMissing_CreatesItAndTheTablesInIt()
+    {
+        var schema = "missing_" + Guid.NewGuid().ToString("N");
+        var baseConnection = Environment.GetEnvironmentVariable("AUTOMATION_TEST_POSTGRES") is { Length: > 0 } configured ? configured : PostgresStoreFixture.DefaultConnectionString;
+        var connection = new Npgsql.NpgsqlConnectionStringBuilder(baseConnection) { SearchPath = schema }.ConnectionString;
+        try
+        {
+            await using var log = WorkflowStoreFactory.CreateAuditLog("postgres", connection);
+            await log.MigrateAsync();
+            await log.AppendAsync(new AuditEntry { Action = "test", Actor = "system", Result = "ok" });
+
+            Assert.Equal(1, (await log.GetHeadAsync()).Sequence);
+        }
+        finally
+        {
+            await using var admin = new Npgsql.NpgsqlConnection(baseConnection);
+            await admin.OpenAsync();
+            await using var drop = new Npgsql.NpgsqlCommand($"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", admin);
+            await drop.ExecuteNonQueryAsync();
+        }
+    }
 }
