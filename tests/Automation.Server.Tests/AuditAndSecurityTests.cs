@@ -70,6 +70,21 @@ public sealed class AuditAndSecurityTests : IAsyncLifetime
         Assert.DoesNotContain("new.designer", changes[2].ToJsonString(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task ApiKey_Rejected_IsAuditedAsAFailedSignIn()
+    {
+        var machine = server.CreateClient();
+        machine.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "ApiKey ak_not-a-real-key");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await machine.GetAsync("/api/plugins")).StatusCode);
+        var admin = await server.SignedInClientAsync();
+
+        var records = Records(await admin.GetStringAsync("/api/audit?take=1000"));
+
+        var denied = Assert.Single(records, r => r["method"]?.GetValue<string>() == "apikey");
+        Assert.Equal((AuditActions.SignIn, "unknown", "denied"), (denied["action"]!.GetValue<string>(), denied["actor"]!.GetValue<string>(), denied["result"]!.GetValue<string>()));
+        Assert.DoesNotContain("not-a-real-key", denied.ToJsonString(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("auditor", HttpStatusCode.OK)]
     [InlineData("designer", HttpStatusCode.Forbidden)]

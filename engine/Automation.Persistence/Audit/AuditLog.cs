@@ -22,6 +22,7 @@ public abstract class AuditLog : IAuditLog, IAsyncDisposable
     private readonly Channel<PendingAppend> queue = Channel.CreateUnbounded<PendingAppend>(new UnboundedChannelOptions { SingleReader = true });
     private readonly TimeProvider timeProvider;
     private readonly Task writer;
+    private int disposed;
 
     private protected AuditLog(TimeProvider? timeProvider)
     {
@@ -212,10 +213,15 @@ public abstract class AuditLog : IAuditLog, IAsyncDisposable
         return holds;
     }
 
-    /// <summary>Stops accepting appends, stores what is queued, and closes the connection pool.</summary>
+    /// <summary>Stops accepting appends, stores what is queued, and closes the connection pool. Safe to call twice.</summary>
     /// <returns>A task.</returns>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
+        {
+            return;
+        }
+
         queue.Writer.TryComplete();
         await writer.ConfigureAwait(false);
         await DisposeCoreAsync().ConfigureAwait(false);
