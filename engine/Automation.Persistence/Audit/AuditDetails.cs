@@ -8,6 +8,22 @@ internal static class AuditDetails
     public static string? Serialize(IReadOnlyDictionary<string, string>? details) =>
         details is null || details.Count == 0 ? null : JsonSerializer.Serialize(new SortedDictionary<string, string>(details.ToDictionary(), StringComparer.Ordinal));
 
-    public static IReadOnlyDictionary<string, string>? Parse(string? json) =>
-        json is null ? null : JsonSerializer.Deserialize<Dictionary<string, string>>(json);
+    /// <summary>Reads stored details. A value that is not a JSON object of strings (someone edited the row) comes back
+    /// as one <c>&lt;unreadable&gt;</c> entry holding the raw text, so verification reports that record instead of failing.</summary>
+    public static IReadOnlyDictionary<string, string>? Parse(string? json)
+    {
+        if (json is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<Dictionary<string, string>>(json) ?? new Dictionary<string, string> { ["<unreadable>"] = json };
+        }
+        catch (JsonException)
+        {
+            return new Dictionary<string, string> { ["<unreadable>"] = json };
+        }
+    }
 }

@@ -97,6 +97,7 @@ public abstract class AuditLogContractTests : IAsyncLifetime
     [InlineData("actor = 'mallory'")]
     [InlineData("result = 'granted'")]
     [InlineData("details = '{\"reason\":\"edited\"}'")]
+    [InlineData("details = 'not json at all'")]
     [InlineData("patient_hash = 'ffffffffffffffffffffffffffffffff'")]
     [InlineData("time = time + 1000000")]
     public async Task VerifyAsync_FieldAlteredWithRawSql_ReportsThatRecord(string assignment)
