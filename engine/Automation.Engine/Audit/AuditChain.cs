@@ -123,7 +123,8 @@ public static class AuditChain
     /// </summary>
     /// <param name="records">The stored records, ascending by sequence.</param>
     /// <param name="purged">The ranges a retention purge removed legitimately, each with the hash of its last record.</param>
-    /// <param name="head">The log's head as the store recorded it (detects records removed from the end); <c>null</c> to skip.</param>
+    /// <param name="head">The log's head as the store recorded it, read before the walk (detects records removed from the
+    /// end); <c>null</c> to skip. Records after it (appended during the walk) are checked too.</param>
     /// <param name="cancellationToken">Cancels the walk.</param>
     /// <returns>How many records were checked and the first bad sequence, if any.</returns>
     public static async Task<AuditVerification> VerifyAsync(
@@ -145,11 +146,6 @@ public static class AuditChain
         var checkedCount = 0L;
         await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
         {
-            if (head is not null && record.Sequence > head.Sequence)
-            {
-                break; // appended after the head was read
-            }
-
             SkipPurged(ranges, ref expected, ref previous, record.Sequence);
             if (record.Sequence != expected)
             {
@@ -167,11 +163,18 @@ public static class AuditChain
                 return AuditVerification.Bad(checkedCount, record.Sequence, $"record {record.Sequence} was altered");
             }
 
+            if (head is not null && record.Sequence == head.Sequence && !string.Equals(record.Hash, head.Hash, StringComparison.Ordinal))
+            {
+                return AuditVerification.Bad(checkedCount, record.Sequence, $"record {record.Sequence} does not match the recorded head");
+            }
+
             checkedCount++;
             previous = record.Hash;
             expected++;
         }
 
+        // Records appended after the head was read are walked like the rest; the head only proves the log once
+        // reached at least this far, so records removed from the end are caught.
         if (head is not null && head.Sequence >= expected)
         {
             SkipPurged(ranges, ref expected, ref previous, head.Sequence + 1);
@@ -179,11 +182,11 @@ public static class AuditChain
             {
                 return AuditVerification.Bad(checkedCount, expected, $"record {expected} is missing");
             }
-        }
 
-        if (head is not null && head.Sequence > 0 && !string.Equals(head.Hash, previous, StringComparison.Ordinal))
-        {
-            return AuditVerification.Bad(checkedCount, head.Sequence, $"record {head.Sequence} does not match the recorded head");
+            if (!string.Equals(head.Hash, previous, StringComparison.Ordinal))
+            {
+                return AuditVerification.Bad(checkedCount, head.Sequence, $"record {head.Sequence} does not match the recorded head");
+            }
         }
 
         return AuditVerification.Good(checkedCount);

@@ -97,15 +97,36 @@ public sealed class AuditChainTests
     }
 
     [Fact]
-    public async Task VerifyAsync_RecordsAfterHead_AreIgnoredAndMissingTailIsReported()
+    public async Task VerifyAsync_RecordsAppendedAfterHeadWasRead_AreCheckedAndMissingTailIsReported()
     {
         var records = Chain(6);
 
         var later = await AuditChain.VerifyAsync(Stream(records), [], new AuditCheckpoint(4, records[3].Hash));
         var truncated = await AuditChain.VerifyAsync(Stream(records.Take(4)), [], new AuditCheckpoint(6, records[^1].Hash));
 
-        Assert.Equal((true, 4L), (later.IsValid, later.RecordsChecked));
+        Assert.Equal((true, 6L), (later.IsValid, later.RecordsChecked));
         Assert.Equal(5, truncated.FirstBadSequence);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_HeadResetToGenesis_StillWalksAndReportsAnAlteredRecord()
+    {
+        var records = Chain(5).ToList();
+        records[3] = records[3] with { Entry = records[3].Entry with { Result = "forged" } };
+
+        var result = await AuditChain.VerifyAsync(Stream(records), [], AuditCheckpoint.Genesis);
+
+        Assert.Equal(4, result.FirstBadSequence);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_HeadHashDiffersFromItsRecord_ReportsThatRecord()
+    {
+        var records = Chain(5);
+
+        var result = await AuditChain.VerifyAsync(Stream(records), [], new AuditCheckpoint(5, new string('e', 64)));
+
+        Assert.Equal(5, result.FirstBadSequence);
     }
 
     [Fact]

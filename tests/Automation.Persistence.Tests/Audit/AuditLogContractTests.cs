@@ -135,6 +135,17 @@ public abstract class AuditLogContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task VerifyAsync_HeadResetAndRecordAltered_StillReportsTheRecord()
+    {
+        await AppendManyAsync(10);
+
+        await TamperAsync($"UPDATE audit_head SET sequence = 0, hash = '{AuditChain.GenesisHash}'");
+        await TamperAsync("UPDATE audit_records SET actor = 'mallory' WHERE sequence = 7");
+
+        Assert.Equal(7, (await Log.VerifyAsync()).FirstBadSequence);
+    }
+
+    [Fact]
     public async Task VerifyAsync_TwoRecordsSwapped_ReportsTheFirstOfThem()
     {
         await AppendManyAsync(10);
