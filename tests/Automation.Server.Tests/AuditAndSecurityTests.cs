@@ -202,6 +202,33 @@ public sealed class AuditAndSecurityTests : IAsyncLifetime
         Assert.Contains(message, exception.ToString(), StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("Automation:Outbox:BatchSize", "0", "Automation:Outbox:BatchSize must be positive")]
+    [InlineData("Automation:Outbox:Lease", "00:00:00", "Automation:Outbox:Lease must be positive")]
+    [InlineData("Automation:Audit:Retention", "01:00:00", "Automation:Audit:Retention must be at least one day")]
+    public async Task OutboxAndAuditSettings_Invalid_StopStartupNamingTheSetting(string key, string value, string message)
+    {
+        await using var bad = new ServerFactory(data, Path.Combine(AppContext.BaseDirectory, "Workflows"), new StringWriter(), new Dictionary<string, string> { [key] = value });
+
+        var exception = Assert.ThrowsAny<Exception>(() => bad.Services);
+
+        Assert.Contains(message, exception.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OutboxRelayOptions_FromConfiguration_AreBound()
+    {
+        await using var configured = new ServerFactory(data, Path.Combine(AppContext.BaseDirectory, "Workflows"), new StringWriter(), new Dictionary<string, string>
+        {
+            ["Automation:Outbox:BatchSize"] = "17",
+            ["Automation:Outbox:Lease"] = "00:05:00",
+        });
+
+        var options = configured.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<OutboxRelayOptions>>().Value;
+
+        Assert.Equal((17, TimeSpan.FromMinutes(5)), (options.BatchSize, options.Lease));
+    }
+
     [Fact]
     public async Task OutboxRelay_HostedByTheServer_DeliversEnqueuedMessagesOnce()
     {
