@@ -24,6 +24,12 @@ public static class AuditChain
     /// <summary>The previous hash of the first record: 64 zeros.</summary>
     public static readonly string GenesisHash = new('0', 64);
 
+    /// <summary>The <c>operation</c> detail of a purge's own <see cref="AuditActions.ConfigurationChange"/> record.</summary>
+    public const string PurgeOperation = "audit.purge";
+
+    /// <summary>The detail of a purge record holding <see cref="PurgedRangesDigest"/> of the ranges it removed.</summary>
+    public const string PurgedRangesDetail = "rangesSha256";
+
     private static readonly byte[] Tag = "automation.audit.v1"u8.ToArray();
 
     /// <summary>Truncates an instant to what the chain and the stores keep: UTC, whole microseconds.</summary>
@@ -144,52 +150,102 @@ public static class AuditChain
         var expected = 1L;
         var previous = GenesisHash;
         var checkedCount = 0L;
-        await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+        var purgeDigests = new Dictionary<long, string>();
+        var walk = await WalkAsync().ConfigureAwait(false);
+
+        // Every purged range must be vouched for by the purge record it names, when the walk got that far.
+        var reached = walk?.FirstBadSequence ?? long.MaxValue;
+        foreach (var group in purged.GroupBy(r => r.PurgeSequence))
         {
-            SkipPurged(ranges, ref expected, ref previous, record.Sequence);
-            if (record.Sequence != expected)
+            var first = group.Min(r => r.FirstSequence);
+            if (group.Key >= reached || first >= (walk?.FirstBadSequence ?? long.MaxValue))
             {
-                return AuditVerification.Bad(checkedCount, Math.Min(expected, record.Sequence),
-                    record.Sequence > expected ? $"record {expected} is missing" : $"record {record.Sequence} is out of order");
+                continue;
             }
 
-            if (!string.Equals(record.PreviousHash, previous, StringComparison.Ordinal))
+            if (Unvouched(group.Key, [.. group.OrderBy(r => r.FirstSequence)], purgeDigests) is { } bad && bad < (walk?.FirstBadSequence ?? long.MaxValue))
             {
-                return AuditVerification.Bad(checkedCount, record.Sequence, $"record {record.Sequence} does not follow the record before it");
-            }
-
-            if (!string.Equals(ComputeHash(previous, record), record.Hash, StringComparison.Ordinal))
-            {
-                return AuditVerification.Bad(checkedCount, record.Sequence, $"record {record.Sequence} was altered");
-            }
-
-            if (head is not null && record.Sequence == head.Sequence && !string.Equals(record.Hash, head.Hash, StringComparison.Ordinal))
-            {
-                return AuditVerification.Bad(checkedCount, record.Sequence, $"record {record.Sequence} does not match the recorded head");
-            }
-
-            checkedCount++;
-            previous = record.Hash;
-            expected++;
-        }
-
-        // Records appended after the head was read are walked like the rest; the head only proves the log once
-        // reached at least this far, so records removed from the end are caught.
-        if (head is not null && head.Sequence >= expected)
-        {
-            SkipPurged(ranges, ref expected, ref previous, head.Sequence + 1);
-            if (head.Sequence >= expected)
-            {
-                return AuditVerification.Bad(checkedCount, expected, $"record {expected} is missing");
-            }
-
-            if (!string.Equals(head.Hash, previous, StringComparison.Ordinal))
-            {
-                return AuditVerification.Bad(checkedCount, head.Sequence, $"record {head.Sequence} does not match the recorded head");
+                walk = AuditVerification.Bad(checkedCount, bad, $"record {bad} is missing (its purge is not vouched for by record {group.Key})");
             }
         }
 
-        return AuditVerification.Good(checkedCount);
+        return walk ?? AuditVerification.Good(checkedCount);
+
+        async Task<AuditVerification?> WalkAsync()
+        {
+            await foreach (var record in records.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                SkipPurged(ranges, ref expected, ref previous, record.Sequence);
+                if (record.Sequence != expected)
+                {
+                    return AuditVerification.Bad(checkedCount, Math.Min(expected, record.Sequence),
+                        record.Sequence > expected ? $"record {expected} is missing" : $"record {record.Sequence} is out of order");
+                }
+
+                if (!string.Equals(record.PreviousHash, previous, StringComparison.Ordinal))
+                {
+                    return AuditVerification.Bad(checkedCount, record.Sequence, $"record {record.Sequence} does not follow the record before it");
+                }
+
+                if (!string.Equals(ComputeHash(previous, record), record.Hash, StringComparison.Ordinal))
+                {
+                    return AuditVerification.Bad(checkedCount, record.Sequence, $"record {record.Sequence} was altered");
+                }
+
+                if (head is not null && record.Sequence == head.Sequence && !string.Equals(record.Hash, head.Hash, StringComparison.Ordinal))
+                {
+                    return AuditVerification.Bad(checkedCount, record.Sequence, $"record {record.Sequence} does not match the recorded head");
+                }
+
+                if (record.Entry.Details is { } details
+                    && details.TryGetValue("operation", out var operation) && operation == PurgeOperation
+                    && details.TryGetValue(PurgedRangesDetail, out var rangesDigest))
+                {
+                    purgeDigests[record.Sequence] = rangesDigest;
+                }
+
+                checkedCount++;
+                previous = record.Hash;
+                expected++;
+            }
+
+            // Records appended after the head was read are walked like the rest; the head only proves the log once
+            // reached at least this far, so records removed from the end are caught.
+            if (head is not null && head.Sequence >= expected)
+            {
+                SkipPurged(ranges, ref expected, ref previous, head.Sequence + 1);
+                if (head.Sequence >= expected)
+                {
+                    return AuditVerification.Bad(checkedCount, expected, $"record {expected} is missing");
+                }
+
+                if (!string.Equals(head.Hash, previous, StringComparison.Ordinal))
+                {
+                    return AuditVerification.Bad(checkedCount, head.Sequence, $"record {head.Sequence} does not match the recorded head");
+                }
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The digest a purge record carries for the ranges it removed: lower-case hex SHA-256 over one line per range,
+    /// ascending, <c>first-last-lastHash\n</c>. Verification recomputes it from the stored ranges, so a range added
+    /// afterwards to excuse a deleted record does not match any purge record.
+    /// </summary>
+    /// <param name="ranges">The ranges of one purge.</param>
+    /// <returns>The digest.</returns>
+    public static string PurgedRangesDigest(IEnumerable<AuditPurgedRange> ranges)
+    {
+        ArgumentNullException.ThrowIfNull(ranges);
+        var text = new StringBuilder();
+        foreach (var range in ranges.OrderBy(r => r.FirstSequence))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{range.FirstSequence}-{range.LastSequence}-{range.LastHash}\n");
+        }
+
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString())));
     }
 
     /// <summary>Formats a time the way the canonical form and the JSON export do.</summary>
@@ -212,6 +268,37 @@ public static class AuditChain
         BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
         buffer.Write(length);
         buffer.Write(bytes);
+    }
+
+    // The first sequence of a range its purge record does not vouch for, or null when all are vouched for. When one
+    // range was added to a genuine purge's set, leaving each out in turn finds it; otherwise the set's first is reported.
+    private static long? Unvouched(long purgeSequence, List<AuditPurgedRange> group, Dictionary<long, string> digests)
+    {
+        if (group.FirstOrDefault(r => r.LastSequence >= purgeSequence) is { } afterVoucher)
+        {
+            return afterVoucher.FirstSequence;
+        }
+
+        if (!digests.TryGetValue(purgeSequence, out var digest))
+        {
+            return group[0].FirstSequence;
+        }
+
+        if (string.Equals(digest, PurgedRangesDigest(group), StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        for (var i = 0; i < group.Count && group.Count > 1; i++)
+        {
+            var index = i;
+            if (string.Equals(digest, PurgedRangesDigest(group.Where((_, j) => j != index)), StringComparison.Ordinal))
+            {
+                return group[i].FirstSequence;
+            }
+        }
+
+        return group[0].FirstSequence;
     }
 
     // A gap the purge recorded is legitimate: continue after it from the hash of its last record.

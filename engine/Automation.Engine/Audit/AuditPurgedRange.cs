@@ -5,4 +5,6 @@ namespace Automation.Engine.Audit;
 /// <param name="FirstSequence">The first removed sequence number.</param>
 /// <param name="LastSequence">The last removed sequence number.</param>
 /// <param name="LastHash">The hash of the last removed record.</param>
-public sealed record AuditPurgedRange(long FirstSequence, long LastSequence, string LastHash);
+/// <param name="PurgeSequence">The sequence of the purge's own audit record, which vouches for this range
+/// (see <see cref="AuditChain.PurgedRangesDigest"/>); purges never remove such records.</param>
+public sealed record AuditPurgedRange(long FirstSequence, long LastSequence, string LastHash, long PurgeSequence);

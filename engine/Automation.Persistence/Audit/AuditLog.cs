@@ -142,24 +142,18 @@ public abstract class AuditLog : IAuditLog, IAsyncDisposable
 
     /// <summary>
     /// Deletes records older than <paramref name="before"/> that no legal hold covers, records the removed ranges (so
-    /// <see cref="VerifyAsync"/> still holds), and audits the purge as a <c>config.change</c>.
+    /// <see cref="VerifyAsync"/> still holds), and audits the purge as a <c>config.change</c> in the same transaction;
+    /// that record carries <see cref="AuditChain.PurgedRangesDigest"/> of the ranges, and records that vouch for
+    /// ranges are never purged themselves.
     /// </summary>
     /// <param name="before">The cutoff: records with an earlier time go.</param>
     /// <param name="actor">Who purges (a user id or <c>system</c>).</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>How many records were removed.</returns>
-    public async Task<long> PurgeAsync(DateTimeOffset before, string actor, CancellationToken cancellationToken = default)
+    public Task<long> PurgeAsync(DateTimeOffset before, string actor, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(actor);
-        var removed = await PurgeCoreAsync(AuditChain.Normalize(before), timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        await this.AppendAsync(new AuditEntry
-        {
-            Action = AuditActions.ConfigurationChange,
-            Actor = actor,
-            Result = "purged",
-            Details = new Dictionary<string, string> { ["operation"] = "audit.purge", ["before"] = AuditChain.FormatTime(before), ["records"] = removed.ToString(System.Globalization.CultureInfo.InvariantCulture) },
-        }, cancellationToken).ConfigureAwait(false);
-        return removed;
+        return PurgeCoreAsync(AuditChain.Normalize(before), timeProvider.GetUtcNow(), actor, cancellationToken);
     }
 
     /// <summary>Places a legal hold and audits it (<c>config.change</c>).</summary>
@@ -231,8 +225,9 @@ public abstract class AuditLog : IAuditLog, IAsyncDisposable
     /// <summary>Stores entries after the current head in one transaction, serialized against every other writer.</summary>
     private protected abstract Task<IReadOnlyList<AuditRecord>> WriteBatchAsync(IReadOnlyList<AuditEntry> entries, DateTimeOffset time, CancellationToken cancellationToken);
 
-    /// <summary>Deletes unheld records older than the cutoff and records the removed ranges, in one transaction.</summary>
-    private protected abstract Task<long> PurgeCoreAsync(DateTimeOffset before, DateTimeOffset now, CancellationToken cancellationToken);
+    /// <summary>Deletes unheld records older than the cutoff, records the removed ranges and appends the purge's own
+    /// record (<see cref="PurgeEntry"/>), in one transaction serialized against appends.</summary>
+    private protected abstract Task<long> PurgeCoreAsync(DateTimeOffset before, DateTimeOffset now, string actor, CancellationToken cancellationToken);
 
     private protected abstract Task<bool> AddHoldCoreAsync(LegalHold hold, CancellationToken cancellationToken);
 
@@ -242,8 +237,25 @@ public abstract class AuditLog : IAuditLog, IAsyncDisposable
 
     private protected abstract ValueTask DisposeCoreAsync();
 
-    /// <summary>Splits the deleted sequence numbers into runs of consecutive numbers, each one purged range.</summary>
-    private protected static List<AuditPurgedRange> ToRanges(List<(long Sequence, string Hash)> deleted)
+    /// <summary>The purge's own record: who, the cutoff, how many records, and the digest of the removed ranges.</summary>
+    private protected static AuditEntry PurgeEntry(string actor, DateTimeOffset before, IReadOnlyList<AuditPurgedRange> ranges, long removed) => new()
+    {
+        Action = AuditActions.ConfigurationChange,
+        Actor = actor,
+        Result = "purged",
+        Details = new Dictionary<string, string>
+        {
+            ["operation"] = AuditChain.PurgeOperation,
+            ["before"] = AuditChain.FormatTime(before),
+            ["records"] = removed.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["ranges"] = ranges.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [AuditChain.PurgedRangesDetail] = AuditChain.PurgedRangesDigest(ranges),
+        },
+    };
+
+    /// <summary>Splits the deleted sequence numbers into runs of consecutive numbers, each one purged range vouched
+    /// for by the purge record at <paramref name="purgeSequence"/>.</summary>
+    private protected static List<AuditPurgedRange> ToRanges(List<(long Sequence, string Hash)> deleted, long purgeSequence)
     {
         deleted.Sort((a, b) => a.Sequence.CompareTo(b.Sequence));
         var ranges = new List<AuditPurgedRange>();
@@ -255,7 +267,7 @@ public abstract class AuditLog : IAuditLog, IAsyncDisposable
                 j++;
             }
 
-            ranges.Add(new AuditPurgedRange(deleted[i].Sequence, deleted[j].Sequence, deleted[j].Hash));
+            ranges.Add(new AuditPurgedRange(deleted[i].Sequence, deleted[j].Sequence, deleted[j].Hash, purgeSequence));
             i = j + 1;
         }
 

@@ -40,6 +40,7 @@ internal sealed class PostgresAuditLog : AuditLog
             first_sequence bigint PRIMARY KEY,
             last_sequence bigint NOT NULL,
             last_hash text NOT NULL,
+            purge_sequence bigint NOT NULL,
             purged_at timestamptz NOT NULL);
         CREATE TABLE IF NOT EXISTS audit_legal_holds (
             id text PRIMARY KEY,
@@ -139,12 +140,12 @@ internal sealed class PostgresAuditLog : AuditLog
     public override async Task<IReadOnlyList<AuditPurgedRange>> ListPurgedAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "SELECT first_sequence, last_sequence, last_hash FROM audit_purged ORDER BY first_sequence");
+        await using var command = Command(connection, null, "SELECT first_sequence, last_sequence, last_hash, purge_sequence FROM audit_purged ORDER BY first_sequence");
         var ranges = new List<AuditPurgedRange>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            ranges.Add(new AuditPurgedRange(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)));
+            ranges.Add(new AuditPurgedRange(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3)));
         }
 
         return ranges;
@@ -161,51 +162,30 @@ internal sealed class PostgresAuditLog : AuditLog
 
         var head = await ReadHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var records = AuditChain.Extend(head, time, entries);
-        await using (var batch = new NpgsqlBatch(connection, transaction))
-        {
-            batch.BatchCommands.Add(BatchCommand(
-                InsertSql,
-                LongArray([.. records.Select(r => r.Sequence)]),
-                Time(records[0].Time),
-                TextArray([.. records.Select(r => r.Entry.Action)]),
-                TextArray([.. records.Select(r => r.Entry.Actor)]),
-                TextArray([.. records.Select(r => r.Entry.Result)]),
-                TextArray([.. records.Select(r => r.Entry.InstanceId)]),
-                TextArray([.. records.Select(r => r.Entry.MessageId)]),
-                TextArray([.. records.Select(r => r.Entry.PatientHash)]),
-                TextArray([.. records.Select(r => r.Entry.Policy)]),
-                TextArray([.. records.Select(r => r.Entry.Method)]),
-                TextArray([.. records.Select(r => r.Entry.TlsProtocol)]),
-                TextArray([.. records.Select(r => r.Entry.TlsCipher)]),
-                TextArray([.. records.Select(r => AuditDetails.Serialize(r.Entry.Details))]),
-                TextArray([.. records.Select(r => r.PreviousHash)]),
-                TextArray([.. records.Select(r => r.Hash)])));
-            batch.BatchCommands.Add(BatchCommand("UPDATE audit_head SET sequence = $1, hash = $2 WHERE id = 1", Long(records[^1].Sequence), Text(records[^1].Hash)));
-            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
+        await InsertAsync(connection, transaction, records, cancellationToken).ConfigureAwait(false);
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return records;
     }
 
-    private protected override async Task<long> PurgeCoreAsync(DateTimeOffset before, DateTimeOffset now, CancellationToken cancellationToken)
+    private protected override async Task<long> PurgeCoreAsync(DateTimeOffset before, DateTimeOffset now, string actor, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var lockCommand = Command(connection, transaction, LockSql))
+        await using (var prepare = Command(connection, transaction, LockSql + "; SELECT set_config('automation.audit_purge', 'on', true)"))
         {
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            await prepare.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await using (var allow = Command(connection, transaction, "SELECT set_config('automation.audit_purge', 'on', true)"))
-        {
-            await allow.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        var head = await ReadHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var deleted = new List<(long Sequence, string Hash)>();
+
+        // Records that vouch for earlier purges stay, or those purges could no longer be told from deletions.
         await using (var delete = Command(connection, transaction, """
             DELETE FROM audit_records AS r
-            WHERE r.time < $1 AND NOT EXISTS (
+            WHERE r.time < $1
+              AND r.sequence NOT IN (SELECT purge_sequence FROM audit_purged)
+              AND NOT EXISTS (
                 SELECT 1 FROM audit_legal_holds h
                 WHERE (h.from_time IS NULL OR r.time >= h.from_time)
                   AND (h.to_time IS NULL OR r.time < h.to_time)
@@ -221,20 +201,22 @@ internal sealed class PostgresAuditLog : AuditLog
             }
         }
 
-        var ranges = ToRanges(deleted);
+        var ranges = ToRanges(deleted, head.Sequence + 1);
         if (ranges.Count > 0)
         {
             await using var insert = Command(connection, transaction, """
-                INSERT INTO audit_purged (first_sequence, last_sequence, last_hash, purged_at)
-                SELECT f, l, h, $4 FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS p(f, l, h)
+                INSERT INTO audit_purged (first_sequence, last_sequence, last_hash, purge_sequence, purged_at)
+                SELECT f, l, h, $4, $5 FROM unnest($1::bigint[], $2::bigint[], $3::text[]) AS p(f, l, h)
                 """,
                 LongArray([.. ranges.Select(r => r.FirstSequence)]),
                 LongArray([.. ranges.Select(r => r.LastSequence)]),
                 TextArray([.. ranges.Select(r => r.LastHash)]),
+                Long(head.Sequence + 1),
                 Time(now));
             await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await InsertAsync(connection, transaction, AuditChain.Extend(head, now, [PurgeEntry(actor, before, ranges, deleted.Count)]), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return deleted.Count;
     }
@@ -279,6 +261,33 @@ internal sealed class PostgresAuditLog : AuditLog
     }
 
     private protected override ValueTask DisposeCoreAsync() => dataSource.DisposeAsync();
+
+    // Inserts chained records (one unnest statement) and moves the head, inside the caller's locked transaction.
+    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        await using (var batch = new NpgsqlBatch(connection, transaction))
+        {
+            batch.BatchCommands.Add(BatchCommand(
+                InsertSql,
+                LongArray([.. records.Select(r => r.Sequence)]),
+                Time(records[0].Time),
+                TextArray([.. records.Select(r => r.Entry.Action)]),
+                TextArray([.. records.Select(r => r.Entry.Actor)]),
+                TextArray([.. records.Select(r => r.Entry.Result)]),
+                TextArray([.. records.Select(r => r.Entry.InstanceId)]),
+                TextArray([.. records.Select(r => r.Entry.MessageId)]),
+                TextArray([.. records.Select(r => r.Entry.PatientHash)]),
+                TextArray([.. records.Select(r => r.Entry.Policy)]),
+                TextArray([.. records.Select(r => r.Entry.Method)]),
+                TextArray([.. records.Select(r => r.Entry.TlsProtocol)]),
+                TextArray([.. records.Select(r => r.Entry.TlsCipher)]),
+                TextArray([.. records.Select(r => AuditDetails.Serialize(r.Entry.Details))]),
+                TextArray([.. records.Select(r => r.PreviousHash)]),
+                TextArray([.. records.Select(r => r.Hash)])));
+            batch.BatchCommands.Add(BatchCommand("UPDATE audit_head SET sequence = $1, hash = $2 WHERE id = 1", Long(records[^1].Sequence), Text(records[^1].Hash)));
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     private static async Task<AuditCheckpoint> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {

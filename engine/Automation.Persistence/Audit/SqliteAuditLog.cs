@@ -38,6 +38,7 @@ internal sealed class SqliteAuditLog : AuditLog
             first_sequence INTEGER PRIMARY KEY NOT NULL,
             last_sequence INTEGER NOT NULL,
             last_hash TEXT NOT NULL,
+            purge_sequence INTEGER NOT NULL,
             purged_at INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS audit_legal_holds (
             id TEXT PRIMARY KEY NOT NULL,
@@ -104,12 +105,12 @@ internal sealed class SqliteAuditLog : AuditLog
     public override async Task<IReadOnlyList<AuditPurgedRange>> ListPurgedAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "SELECT first_sequence, last_sequence, last_hash FROM audit_purged ORDER BY first_sequence");
+        await using var command = Command(connection, null, "SELECT first_sequence, last_sequence, last_hash, purge_sequence FROM audit_purged ORDER BY first_sequence");
         var ranges = new List<AuditPurgedRange>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            ranges.Add(new AuditPurgedRange(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2)));
+            ranges.Add(new AuditPurgedRange(reader.GetInt64(0), reader.GetInt64(1), reader.GetString(2), reader.GetInt64(3)));
         }
 
         return ranges;
@@ -121,61 +122,28 @@ internal sealed class SqliteAuditLog : AuditLog
         await using var transaction = connection.BeginTransaction(deferred: false);
         var head = await ReadHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var records = AuditChain.Extend(head, time, entries);
-
-        await using (var insert = Command(connection, transaction, $"""
-            INSERT INTO audit_records ({AuditColumns.Select})
-            VALUES ($sequence, $time, $action, $actor, $result, $instanceId, $messageId, $patientHash, $policy, $method, $tlsProtocol, $tlsCipher, $details, $previousHash, $hash)
-            """))
-        {
-            string[] names = ["$sequence", "$time", "$action", "$actor", "$result", "$instanceId", "$messageId", "$patientHash", "$policy", "$method", "$tlsProtocol", "$tlsCipher", "$details", "$previousHash", "$hash"];
-            var p = names.Select(name => insert.Parameters.Add(new SqliteParameter(name, DBNull.Value))).ToArray();
-            insert.Prepare();
-            foreach (var record in records)
-            {
-                var e = record.Entry;
-                p[0].Value = record.Sequence;
-                p[1].Value = StoreValues.ToUnixMicros(record.Time);
-                p[2].Value = e.Action;
-                p[3].Value = e.Actor;
-                p[4].Value = e.Result;
-                p[5].Value = Db(e.InstanceId);
-                p[6].Value = Db(e.MessageId);
-                p[7].Value = Db(e.PatientHash);
-                p[8].Value = Db(e.Policy);
-                p[9].Value = Db(e.Method);
-                p[10].Value = Db(e.TlsProtocol);
-                p[11].Value = Db(e.TlsCipher);
-                p[12].Value = Db(AuditDetails.Serialize(e.Details));
-                p[13].Value = record.PreviousHash;
-                p[14].Value = record.Hash;
-                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        await using (var update = Command(connection, transaction, "UPDATE audit_head SET sequence = $sequence, hash = $hash WHERE id = 1"))
-        {
-            update.Parameters.AddWithValue("$sequence", records[^1].Sequence);
-            update.Parameters.AddWithValue("$hash", records[^1].Hash);
-            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
+        await InsertAsync(connection, transaction, records, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return records;
     }
 
-    private protected override async Task<long> PurgeCoreAsync(DateTimeOffset before, DateTimeOffset now, CancellationToken cancellationToken)
+    private protected override async Task<long> PurgeCoreAsync(DateTimeOffset before, DateTimeOffset now, string actor, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
+        var head = await ReadHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var deleted = new List<(long Sequence, string Hash)>();
         await using (var open = Command(connection, transaction, "INSERT INTO audit_purge_marker (id) VALUES (1)"))
         {
             await open.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        // Records that vouch for earlier purges stay, or those purges could no longer be told from deletions.
         await using (var delete = Command(connection, transaction, """
             DELETE FROM audit_records AS r
-            WHERE r.time < $before AND NOT EXISTS (
+            WHERE r.time < $before
+              AND r.sequence NOT IN (SELECT purge_sequence FROM audit_purged)
+              AND NOT EXISTS (
                 SELECT 1 FROM audit_legal_holds h
                 WHERE (h.from_time IS NULL OR r.time >= h.from_time)
                   AND (h.to_time IS NULL OR r.time < h.to_time)
@@ -192,13 +160,18 @@ internal sealed class SqliteAuditLog : AuditLog
             }
         }
 
-        await using (var insert = Command(connection, transaction, "INSERT INTO audit_purged (first_sequence, last_sequence, last_hash, purged_at) VALUES ($first, $last, $hash, $at)"))
+        var ranges = ToRanges(deleted, head.Sequence + 1);
+        await using (var insert = Command(connection, transaction, """
+            INSERT INTO audit_purged (first_sequence, last_sequence, last_hash, purge_sequence, purged_at)
+            VALUES ($first, $last, $hash, $purge, $at)
+            """))
         {
             var first = insert.Parameters.Add(new SqliteParameter("$first", DBNull.Value));
             var last = insert.Parameters.Add(new SqliteParameter("$last", DBNull.Value));
             var hash = insert.Parameters.Add(new SqliteParameter("$hash", DBNull.Value));
+            insert.Parameters.AddWithValue("$purge", head.Sequence + 1);
             insert.Parameters.AddWithValue("$at", StoreValues.ToUnixMicros(now));
-            foreach (var range in ToRanges(deleted))
+            foreach (var range in ranges)
             {
                 first.Value = range.FirstSequence;
                 last.Value = range.LastSequence;
@@ -212,6 +185,7 @@ internal sealed class SqliteAuditLog : AuditLog
             await close.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        await InsertAsync(connection, transaction, AuditChain.Extend(head, now, [PurgeEntry(actor, before, ranges, deleted.Count)]), cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         return deleted.Count;
     }
@@ -268,6 +242,45 @@ internal sealed class SqliteAuditLog : AuditLog
     private static object Db(string? value) => (object?)value ?? DBNull.Value;
 
     private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction? transaction, string sql) => SqliteWorkflowStore.Command(connection, transaction, sql);
+
+    // Inserts chained records and moves the head, inside the caller's immediate transaction.
+    private static async Task InsertAsync(SqliteConnection connection, SqliteTransaction transaction, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        await using (var insert = Command(connection, transaction, $"""
+            INSERT INTO audit_records ({AuditColumns.Select})
+            VALUES ($sequence, $time, $action, $actor, $result, $instanceId, $messageId, $patientHash, $policy, $method, $tlsProtocol, $tlsCipher, $details, $previousHash, $hash)
+            """))
+        {
+            string[] names = ["$sequence", "$time", "$action", "$actor", "$result", "$instanceId", "$messageId", "$patientHash", "$policy", "$method", "$tlsProtocol", "$tlsCipher", "$details", "$previousHash", "$hash"];
+            var p = names.Select(name => insert.Parameters.Add(new SqliteParameter(name, DBNull.Value))).ToArray();
+            insert.Prepare();
+            foreach (var record in records)
+            {
+                var e = record.Entry;
+                p[0].Value = record.Sequence;
+                p[1].Value = StoreValues.ToUnixMicros(record.Time);
+                p[2].Value = e.Action;
+                p[3].Value = e.Actor;
+                p[4].Value = e.Result;
+                p[5].Value = Db(e.InstanceId);
+                p[6].Value = Db(e.MessageId);
+                p[7].Value = Db(e.PatientHash);
+                p[8].Value = Db(e.Policy);
+                p[9].Value = Db(e.Method);
+                p[10].Value = Db(e.TlsProtocol);
+                p[11].Value = Db(e.TlsCipher);
+                p[12].Value = Db(AuditDetails.Serialize(e.Details));
+                p[13].Value = record.PreviousHash;
+                p[14].Value = record.Hash;
+                await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await using var update = Command(connection, transaction, "UPDATE audit_head SET sequence = $sequence, hash = $hash WHERE id = 1");
+        update.Parameters.AddWithValue("$sequence", records[^1].Sequence);
+        update.Parameters.AddWithValue("$hash", records[^1].Hash);
+        await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     private static async Task<AuditCheckpoint> ReadHeadAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
     {

@@ -84,16 +84,31 @@ public sealed class AuditChainTests
     }
 
     [Fact]
-    public async Task VerifyAsync_GapRecordedAsPurged_IsValidButUnrecordedGapIsNot()
+    public async Task VerifyAsync_GapRecordedAsPurgedAndVouchedFor_IsValidButUnrecordedGapIsNot()
     {
-        var records = Chain(6);
+        var (records, range) = PurgedChain();
         var kept = records.Where(r => r.Sequence is 1 or >= 4).ToList();
+        var head = new AuditCheckpoint(6, records[^1].Hash);
 
-        var purged = await AuditChain.VerifyAsync(Stream(kept), [new AuditPurgedRange(2, 3, records[2].Hash)], new AuditCheckpoint(6, records[^1].Hash));
-        var missing = await AuditChain.VerifyAsync(Stream(kept), [], new AuditCheckpoint(6, records[^1].Hash));
+        var purged = await AuditChain.VerifyAsync(Stream(kept), [range], head);
+        var missing = await AuditChain.VerifyAsync(Stream(kept), [], head);
 
         Assert.True(purged.IsValid, purged.Reason);
         Assert.Equal(2, missing.FirstBadSequence);
+    }
+
+    [Fact]
+    public async Task VerifyAsync_PurgedRangeAddedToExcuseADeletion_ReportsTheDeletedRecord()
+    {
+        var (records, range) = PurgedChain();
+        var kept = records.Where(r => r.Sequence is 1 or 4 or 6).ToList();
+        var forged = new AuditPurgedRange(5, 5, records[4].Hash, 6);
+
+        var sameVoucher = await AuditChain.VerifyAsync(Stream(kept), [range, forged], new AuditCheckpoint(6, records[^1].Hash));
+        var noVoucher = await AuditChain.VerifyAsync(Stream(kept), [range, forged with { PurgeSequence = 4 }], new AuditCheckpoint(6, records[^1].Hash));
+
+        Assert.Equal(5, sameVoucher.FirstBadSequence);
+        Assert.Equal(5, noVoucher.FirstBadSequence);
     }
 
     [Fact]
@@ -154,6 +169,20 @@ public sealed class AuditChainTests
         "details" => entry with { Details = new Dictionary<string, string> { ["domain"] = "hospital.test", ["reason"] = "other" } },
         _ => throw new ArgumentOutOfRangeException(nameof(field)),
     };
+
+    // Records 1-5, then record 6: the purge record vouching for the removal of records 2-3.
+    private static (List<AuditRecord> Records, AuditPurgedRange Range) PurgedChain()
+    {
+        var records = Chain(5).ToList();
+        var range = new AuditPurgedRange(2, 3, records[2].Hash, 6);
+        var purge = Base with
+        {
+            Action = AuditActions.ConfigurationChange,
+            Details = new Dictionary<string, string> { ["operation"] = AuditChain.PurgeOperation, [AuditChain.PurgedRangesDetail] = AuditChain.PurgedRangesDigest([range]) },
+        };
+        records.AddRange(AuditChain.Extend(new AuditCheckpoint(5, records[^1].Hash), At, [purge]));
+        return (records, range);
+    }
 
     private static IReadOnlyList<AuditRecord> Chain(int count) =>
         AuditChain.Extend(AuditCheckpoint.Genesis, At, [.. Enumerable.Range(0, count).Select(i => Base with { Actor = "user-" + i })]);

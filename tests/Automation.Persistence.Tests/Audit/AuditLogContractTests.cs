@@ -237,6 +237,40 @@ public abstract class AuditLogContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task VerifyAsync_PurgedRangeForgedToExcuseADeletion_ReportsTheDeletedRecord()
+    {
+        await AppendManyAsync(5);
+        Clock.Advance(TimeSpan.FromDays(7 * 365));
+        await AppendManyAsync(5);
+        await Log.PurgeAsync(Clock.GetUtcNow() - AuditLog.DefaultRetention, "admin-1");
+        var victim = (await Log.ReadAsync(7, 1))[0];
+
+        await TamperAsync("DELETE FROM audit_records WHERE sequence = 8");
+        await TamperAsync($"INSERT INTO audit_purged (first_sequence, last_sequence, last_hash, purge_sequence, purged_at) VALUES (8, 8, '{victim.Hash}', 11, {(Provider == "postgres" ? "now()" : "0")})");
+
+        Assert.Equal(8, (await Log.VerifyAsync()).FirstBadSequence);
+    }
+
+    [Fact]
+    public async Task PurgeAsync_Twice_KeepsThePurgeRecordsThatVouchForRangesAndChainVerifies()
+    {
+        await AppendManyAsync(3);
+        Clock.Advance(TimeSpan.FromDays(7 * 365));
+        await Log.PurgeAsync(Clock.GetUtcNow() - AuditLog.DefaultRetention, "admin-1");
+        await AppendManyAsync(2);
+        Clock.Advance(TimeSpan.FromDays(7 * 365));
+
+        var second = await Log.PurgeAsync(Clock.GetUtcNow() - AuditLog.DefaultRetention, "admin-1");
+
+        Assert.Equal(2, second);
+        var remaining = await ToListAsync(Log.ReadAllAsync());
+        Assert.Equal([4L, 7L], remaining.Select(r => r.Sequence));
+        Assert.All(remaining, r => Assert.Equal(AuditChain.PurgeOperation, r.Entry.Details!["operation"]));
+        var verification = await Log.VerifyAsync();
+        Assert.True(verification.IsValid, verification.Reason);
+    }
+
+    [Fact]
     public async Task VerifyAsync_RecordDeletedAfterPurge_ReportsThatRecord()
     {
         await AppendManyAsync(5);
