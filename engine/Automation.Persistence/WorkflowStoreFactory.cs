@@ -44,6 +44,19 @@ public static class WorkflowStoreFactory
         return IsPostgres(provider) ? new PostgresNotificationInbox(connectionString) : new SqliteNotificationInbox(connectionString);
     }
 
+    /// <summary>Creates the hash-chained audit log for the same database. Call <see cref="Audit.AuditLog.MigrateAsync"/>
+    /// before using it, and dispose it to flush queued appends.</summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgres</c>.</param>
+    /// <param name="connectionString">The provider's connection string.</param>
+    /// <param name="timeProvider">The clock that stamps records (defaults to the system clock).</param>
+    /// <returns>The log.</returns>
+    /// <exception cref="ArgumentException">The provider is not known.</exception>
+    public static Audit.AuditLog CreateAuditLog(string provider, string connectionString, TimeProvider? timeProvider = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        return IsPostgres(provider) ? new Audit.PostgresAuditLog(connectionString, timeProvider) : new Audit.SqliteAuditLog(connectionString, timeProvider);
+    }
+
     /// <summary>Registers a singleton <see cref="IWorkflowStore"/> made by <see cref="Create"/> (created on first resolve).</summary>
     /// <param name="services">The services.</param>
     /// <param name="provider"><c>sqlite</c> or <c>postgres</c>.</param>

@@ -1,5 +1,6 @@
 using System.Text.Json.Serialization;
 using Automation.Designer;
+using Automation.Server.Audit;
 using Automation.Server.Authentication;
 using Automation.Server.Authorization;
 using Automation.Server.Demo;
@@ -27,6 +28,7 @@ app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => fa
 app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
 app.MapOpenApi().RequireAuthorization(Policies.ReadWorkflows);
 app.MapAuthEndpoints();
+app.MapAuditEndpoints();
 app.MapWorkflowEndpoints();
 app.MapJourneyEndpoints();
 app.MapReportEndpoints();

@@ -9,7 +9,8 @@ namespace Automation.Benchmarks;
 
 /// <summary>
 /// (b) The same flowchart, each finished instance committed (state + 20 journal entries) in batches of
-/// <see cref="BatchSize"/>. Reported per instance: instances/s = 1 s / mean. Target: >= 5,000/s on PostgreSQL.
+/// <see cref="BatchSize"/>, optionally with one outbox message each. Reported per instance: instances/s = 1 s / mean.
+/// Target: >= 5,000/s on PostgreSQL.
 /// PostgreSQL comes from AUTOMATION_BENCH_POSTGRES (default: the CI database on 127.0.0.1).
 /// </summary>
 [MemoryDiagnoser]
@@ -24,8 +25,14 @@ public class CommitBenchmarks
     private IWorkflowStore store = null!;
     private string sqliteFile = "";
 
+    private static readonly byte[] OutboxPayload = new byte[256];
+
     [Params("sqlite", "postgres")]
     public string Store { get; set; } = "sqlite";
+
+    /// <summary>Whether each commit also carries one outbox message (an email to send), written in the same transaction.</summary>
+    [Params(false, true)]
+    public bool WithOutbox { get; set; }
 
     [GlobalSetup]
     public async Task SetupAsync()
@@ -61,7 +68,10 @@ public class CommitBenchmarks
             for (var i = 0; i < BatchSize; i++)
             {
                 var result = await invoker.StartAsync(definition);
-                commits.Add(new WorkflowCommit(result.State, 0, result.Journal));
+                commits.Add(new WorkflowCommit(result.State, 0, result.Journal)
+                {
+                    Outbox = WithOutbox ? [new Engine.Outbox.OutboxMessage(result.State.InstanceId, "secure-send", OutboxPayload)] : [],
+                });
             }
 
             await store.CommitBatchAsync(commits);

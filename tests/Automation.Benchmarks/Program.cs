@@ -3,7 +3,8 @@ using BenchmarkDotNet.Running;
 namespace Automation.Benchmarks;
 
 /// <summary>dotnet run -c Release --project tests/Automation.Benchmarks -- --filter '*' (micro-benchmarks), or
-/// <c>-- notification-latency [rate]</c> (FHIR notification to journey start, at a fixed rate).</summary>
+/// <c>-- notification-latency [rate]</c> (FHIR notification to journey start, at a fixed rate), or
+/// <c>-- audit-throughput [callers] [seconds]</c> (audit log group commit on SQLite and PostgreSQL).</summary>
 public static class BenchmarkProgram
 {
     public static async Task Main(string[] args)
@@ -12,6 +13,15 @@ public static class BenchmarkProgram
         if (args is ["notification-latency", ..])
         {
             await NotificationLatencyRun.RunAsync(rate: args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 200, seconds: 10);
+            return;
+        }
+
+        // Audit log group commit: concurrent durable appends on SQLite and PostgreSQL, records/s and latency printed.
+        if (args is ["audit-throughput", ..])
+        {
+            await AuditThroughputRun.RunAsync(
+                callers: args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64,
+                seconds: args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
             return;
         }
 

@@ -43,6 +43,23 @@ internal static class PostgresCommitWriter
             AS j(sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message)
         """;
 
+    private const string InsertOutboxSql = """
+        INSERT INTO outbox (id, topic, payload, instance_id, status, attempts, available_at, created_at)
+        SELECT o.id, o.topic, o.payload, o.instance_id, 'pending', 0, $6, o.created_at
+        FROM unnest($1::text[], $2::text[], $3::bytea[], $4::text[], $5::timestamptz[]) AS o(id, topic, payload, instance_id, created_at)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    /// <summary>One statement for any number of outbox messages (of one or many commits); ids already stored are ignored.</summary>
+    public static NpgsqlBatchCommand InsertOutbox(IReadOnlyList<(Engine.Outbox.OutboxMessage Message, string InstanceId, DateTimeOffset CreatedAt)> rows) => BatchCommand(
+        InsertOutboxSql,
+        TextArray([.. rows.Select(r => r.Message.Id)]),
+        TextArray([.. rows.Select(r => r.Message.Topic)]),
+        new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, Value = rows.Select(r => r.Message.Payload).ToArray() },
+        TextArray([.. rows.Select(r => r.InstanceId)]),
+        TimeArray([.. rows.Select(r => (DateTimeOffset?)r.CreatedAt)]),
+        Time(OutboxRows.DueNow));
+
     public static async Task WriteOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, WorkflowCommit commit, CancellationToken cancellationToken)
     {
         var state = commit.State;
@@ -70,6 +87,11 @@ internal static class PostgresCommitWriter
         if (commit.Journal.Count > 0)
         {
             batch.BatchCommands.Add(InsertJournal(state.InstanceId, commit.Journal));
+        }
+
+        if (commit.Outbox.Count > 0)
+        {
+            batch.BatchCommands.Add(InsertOutbox([.. commit.Outbox.Select(m => (m, state.InstanceId, state.UpdatedAt))]));
         }
 
         try
@@ -112,7 +134,21 @@ internal static class PostgresCommitWriter
 
         await CopyBookmarksAsync(connection, commits, cancellationToken).ConfigureAwait(false);
         await CopyJournalAsync(connection, commits, cancellationToken).ConfigureAwait(false);
+        await InsertAllOutboxAsync(connection, transaction, commits, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task InsertAllOutboxAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<WorkflowCommit> commits, CancellationToken cancellationToken)
+    {
+        var rows = commits.SelectMany(commit => commit.Outbox.Select(message => (message, commit.State.InstanceId, commit.State.UpdatedAt))).ToList();
+        if (rows.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(InsertOutbox(rows));
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private static bool HasRepeatedInstance(IReadOnlyList<WorkflowCommit> commits)

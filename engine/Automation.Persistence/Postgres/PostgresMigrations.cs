@@ -76,6 +76,21 @@ internal static class PostgresMigrations
             CREATE INDEX IF NOT EXISTS ix_stimuli_hash ON stimuli (hash, created_at);
             CREATE INDEX IF NOT EXISTS ix_stimuli_expires ON stimuli (expires_at);
             """),
+        new(2, """
+            CREATE TABLE IF NOT EXISTS outbox (
+                id text PRIMARY KEY,
+                seq bigint GENERATED ALWAYS AS IDENTITY,
+                topic text NOT NULL,
+                payload bytea NOT NULL,
+                instance_id text NOT NULL,
+                status text NOT NULL,
+                attempts integer NOT NULL DEFAULT 0,
+                available_at timestamptz NOT NULL,
+                created_at timestamptz NOT NULL,
+                last_error text NULL,
+                completed_at timestamptz NULL);
+            CREATE INDEX IF NOT EXISTS ix_outbox_pending ON outbox (available_at, seq) WHERE status = 'pending';
+            """),
         new(20, """
             CREATE TABLE IF NOT EXISTS audience_runs (
                 run_id text PRIMARY KEY,

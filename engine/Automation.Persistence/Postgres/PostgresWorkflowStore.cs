@@ -268,6 +268,7 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
     {
         ArgumentNullException.ThrowIfNull(commit);
         ArgumentOutOfRangeException.ThrowIfNegative(commit.ExpectedRevision);
+        OutboxRows.Validate(commit.Outbox);
         await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -291,6 +292,7 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
         {
             ArgumentNullException.ThrowIfNull(commit);
             ArgumentOutOfRangeException.ThrowIfNegative(commit.ExpectedRevision);
+            OutboxRows.Validate(commit.Outbox);
         }
 
         await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))

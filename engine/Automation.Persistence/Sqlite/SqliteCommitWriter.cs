@@ -15,6 +15,7 @@ internal sealed class SqliteCommitWriter : IDisposable
     private Prepared? _deleteBookmarks;
     private Prepared? _insertBookmark;
     private Prepared? _insertJournal;
+    private Prepared? _insertOutbox;
 
     public SqliteCommitWriter(SqliteConnection connection, SqliteTransaction transaction)
     {
@@ -108,6 +109,25 @@ internal sealed class SqliteCommitWriter : IDisposable
             j[8].Value = (object?)entry.Message ?? DBNull.Value;
             await _insertJournal.Command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        await WriteOutboxAsync(commit.Outbox, state.InstanceId, state.UpdatedAt, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Inserts outbox messages in this transaction; ids already stored are ignored.</summary>
+    public async Task WriteOutboxAsync(IReadOnlyList<Engine.Outbox.OutboxMessage> messages, string instanceId, DateTimeOffset createdAt, CancellationToken cancellationToken)
+    {
+        foreach (var message in messages)
+        {
+            _insertOutbox ??= Prepare(SqliteWorkflowStore.InsertOutboxSql, "$id", "$topic", "$payload", "$instanceId", "$availableAt", "$createdAt");
+            var o = _insertOutbox.Parameters;
+            o[0].Value = message.Id;
+            o[1].Value = message.Topic;
+            o[2].Value = message.Payload;
+            o[3].Value = instanceId;
+            o[4].Value = StoreValues.ToUnixMicros(OutboxRows.DueNow);
+            o[5].Value = StoreValues.ToUnixMicros(createdAt);
+            await _insertOutbox.Command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     public void Dispose()
@@ -117,6 +137,7 @@ internal sealed class SqliteCommitWriter : IDisposable
         _deleteBookmarks?.Command.Dispose();
         _insertBookmark?.Command.Dispose();
         _insertJournal?.Command.Dispose();
+        _insertOutbox?.Command.Dispose();
     }
 
     private Prepared Prepare(string sql, params string[] names)

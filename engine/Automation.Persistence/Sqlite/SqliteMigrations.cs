@@ -76,6 +76,21 @@ internal static class SqliteMigrations
             CREATE INDEX IF NOT EXISTS ix_stimuli_hash ON stimuli (hash, created_at);
             CREATE INDEX IF NOT EXISTS ix_stimuli_expires ON stimuli (expires_at);
             """),
+        new(2, """
+            CREATE TABLE IF NOT EXISTS outbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                id TEXT NOT NULL UNIQUE,
+                topic TEXT NOT NULL,
+                payload BLOB NOT NULL,
+                instance_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                available_at INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                last_error TEXT NULL,
+                completed_at INTEGER NULL);
+            CREATE INDEX IF NOT EXISTS ix_outbox_pending ON outbox (available_at, seq) WHERE status = 'pending';
+            """),
         new(20, """
             CREATE TABLE IF NOT EXISTS audience_runs (
                 run_id TEXT PRIMARY KEY NOT NULL,

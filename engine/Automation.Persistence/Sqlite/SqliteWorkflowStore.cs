@@ -270,6 +270,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore
         {
             ArgumentNullException.ThrowIfNull(commit);
             ArgumentOutOfRangeException.ThrowIfNegative(commit.ExpectedRevision);
+            OutboxRows.Validate(commit.Outbox);
         }
 
         await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))

@@ -1,17 +1,20 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
+using Automation.Engine.Audit;
 using Automation.Persistence.Identity;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace Automation.Server.Authentication;
 
-/// <summary>Authenticates machine clients by <c>Authorization: ApiKey &lt;key&gt;</c>; every use is logged by key id.</summary>
+/// <summary>Authenticates machine clients by <c>Authorization: ApiKey &lt;key&gt;</c>; every use is logged by key id,
+/// and a rejected key is audited as a failed sign-in.</summary>
 internal sealed partial class ApiKeyAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory loggerFactory,
     UrlEncoder encoder,
-    AccountService accounts)
+    AccountService accounts,
+    IAuditLog audit)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, loggerFactory, encoder)
 {
     public const string SchemeName = "ApiKey";
@@ -31,6 +34,16 @@ internal sealed partial class ApiKeyAuthenticationHandler(
         if (key is null)
         {
             LogRejected(log);
+
+            // Rejected keys are sign-in failures; accepted ones are logged per use, not audited per request.
+            await audit.AppendAsync(new AuditEntry
+            {
+                Action = AuditActions.SignIn,
+                Actor = Audit.AuditActor.Unknown,
+                Result = "denied",
+                Method = "apikey",
+                Details = new Dictionary<string, string> { ["reason"] = "unknown-or-revoked-key" },
+            }, Context.RequestAborted).ConfigureAwait(false);
             return AuthenticateResult.Fail("Unknown or revoked API key.");
         }
 

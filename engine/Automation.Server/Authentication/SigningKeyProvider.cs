@@ -21,31 +21,7 @@ internal sealed class SigningKeyProvider
         else
         {
             var folder = Path.GetFullPath(server.Value.DataPath, environment.ContentRootPath);
-            Directory.CreateDirectory(folder);
-            var path = Path.Combine(folder, "signing.key");
-            try
-            {
-                // Created owner-only from the first byte, and never overwritten: CreateNew loses a race instead of
-                // replacing a key another process just wrote.
-                var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-                if (!OperatingSystem.IsWindows())
-                {
-                    options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-                }
-
-                using var file = new FileStream(path, options);
-                file.Write(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-            }
-            catch (IOException) when (File.Exists(path))
-            {
-                // The key exists already.
-            }
-
-            key = File.ReadAllBytes(path);
-            if (key.Length < 32)
-            {
-                throw new InvalidOperationException($"The signing key file '{path}' holds fewer than 32 bytes; delete it to have a new one generated.");
-            }
+            key = Security.KeyFile.ReadOrCreate(Path.Combine(folder, "signing.key"), 32, 32);
         }
 
         Key = new SymmetricSecurityKey(key) { KeyId = "automation-1" };

@@ -3,8 +3,11 @@ using Automation.Engine.Execution;
 using Automation.Engine.Hosting;
 using Automation.Engine.Persistence;
 using Automation.Persistence;
+using Automation.Server.Audit;
 using Automation.Server.Authentication;
+using Automation.Server.Outbox;
 using Automation.Server.Scheduling;
+using Automation.Server.Security;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Quartz;
@@ -48,7 +51,10 @@ internal static class ServerServiceCollectionExtensions
                 .WithCronSchedule(sweepCron, c => c.InTimeZone(TimeZoneInfo.Utc)));
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddSecurityKeys();
+        services.AddAutomationAudit();
         services.AddHostedService<WorkflowHostService>();
+        services.AddAutomationOutbox();
         services.AddHostedService<Journeys.JourneyStartupService>();
         services.AddSingleton(provider =>
         {

@@ -18,7 +18,6 @@ internal static class PortalServerRegistration
             options.StoreConnectionString = StoreConnection.Resolve(server, provider.GetRequiredService<IHostEnvironment>());
         });
         services.TryAddSingleton<IPatientBirthDates, PatientRecordBirthDates>();
-        services.AddPortalSecurityFallbacks(builder.Configuration);
         services.AddAntiforgery(o =>
         {
             o.Cookie.Name = PortalEndpoints.AntiforgeryCookie;

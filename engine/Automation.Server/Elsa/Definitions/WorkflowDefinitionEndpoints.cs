@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Automation.Engine.Definitions;
 using Automation.Engine.Execution;
 using Automation.Engine.Persistence;
+using Automation.Server.Audit;
 using Automation.Server.Authorization;
 using Automation.Server.Elsa.Instances;
 using Automation.Server.Elsa.Shared;
@@ -26,14 +27,14 @@ internal static class WorkflowDefinitionEndpoints
         read.MapGet("/workflow-definitions/{definitionId}/export", ExportAsync).WithName("ElsaExportWorkflowDefinition");
         read.MapPost("/workflow-definitions/{definitionId}/export", ExportAsync).WithName("ElsaExportWorkflowDefinitionPost");
 
-        edit.MapPost("/workflow-definitions", SaveAsync).WithName("ElsaSaveWorkflowDefinition");
-        edit.MapPost("/workflow-definitions/{definitionId}/publish", PublishAsync).WithName("ElsaPublishWorkflowDefinition");
-        edit.MapPost("/workflow-definitions/{definitionId}/retract", RetractAsync).WithName("ElsaRetractWorkflowDefinition");
-        edit.MapDelete("/workflow-definitions/{definitionId}", DeleteAsync).WithName("ElsaDeleteWorkflowDefinition");
-        edit.MapDelete("/workflow-definitions/by-id/{versionId}", DeleteVersionAsync).WithName("ElsaDeleteWorkflowDefinitionVersion");
-        edit.MapDelete("/workflow-definition-versions/{versionId}", DeleteVersionAsync).WithName("ElsaDeleteWorkflowDefinitionVersionStudio");
-        edit.MapPost("/workflow-definitions/import", ImportAsync).WithName("ElsaImportWorkflowDefinition");
-        edit.MapPut("/workflow-definitions/{definitionId}/import", ImportIntoAsync).WithName("ElsaImportIntoWorkflowDefinition");
+        edit.MapPost("/workflow-definitions", SaveAsync).AddEndpointFilter<ConfigurationAuditFilter>().WithName("ElsaSaveWorkflowDefinition");
+        edit.MapPost("/workflow-definitions/{definitionId}/publish", PublishAsync).AddEndpointFilter<ConfigurationAuditFilter>().WithName("ElsaPublishWorkflowDefinition");
+        edit.MapPost("/workflow-definitions/{definitionId}/retract", RetractAsync).AddEndpointFilter<ConfigurationAuditFilter>().WithName("ElsaRetractWorkflowDefinition");
+        edit.MapDelete("/workflow-definitions/{definitionId}", DeleteAsync).AddEndpointFilter<ConfigurationAuditFilter>().WithName("ElsaDeleteWorkflowDefinition");
+        edit.MapDelete("/workflow-definitions/by-id/{versionId}", DeleteVersionAsync).AddEndpointFilter<ConfigurationAuditFilter>().WithName("ElsaDeleteWorkflowDefinitionVersion");
+        edit.MapDelete("/workflow-definition-versions/{versionId}", DeleteVersionAsync).AddEndpointFilter<ConfigurationAuditFilter>().WithName("ElsaDeleteWorkflowDefinitionVersionStudio");
+        edit.MapPost("/workflow-definitions/import", ImportAsync).AddEndpointFilter<ConfigurationAuditFilter>().WithName("ElsaImportWorkflowDefinition");
+        edit.MapPut("/workflow-definitions/{definitionId}/import", ImportIntoAsync).AddEndpointFilter<ConfigurationAuditFilter>().WithName("ElsaImportIntoWorkflowDefinition");
 
         run.MapPost("/workflow-definitions/{definitionId}/execute", ExecuteAsync).WithName("ElsaExecuteWorkflowDefinition");
     }
