@@ -27,7 +27,10 @@ public static class ConsentServiceCollectionExtensions
         services.AddSingleton(new ActivityAssembly(typeof(CheckConsent).Assembly));
         services.TryAddSingleton(store);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ConsentRegistry>();
+        // Built by a factory so a host that registers the audit log and hasher later (or only at run time) still starts.
+        services.TryAddSingleton(provider => new ConsentRegistry(
+            provider.GetRequiredService<IConsentRecordStore>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<Automation.Engine.Audit.IAuditLog>(), provider.GetRequiredService<Automation.Engine.Audit.PatientIdHasher>()));
         return services;
     }
 }

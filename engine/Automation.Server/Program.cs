@@ -26,6 +26,8 @@ app.MapAuthEndpoints();
 app.MapWorkflowEndpoints();
 app.MapJourneyEndpoints();
 app.MapSubscriptionEndpoints();
+app.MapTrackingEndpoints();
+app.MapPreferenceEndpoints();
 app.MapElsaApi();
 app.MapDesigner();
 app.MapGet("/", () => Results.Redirect(DesignerEndpoints.BasePath + "/")).ExcludeFromDescription();

@@ -43,6 +43,7 @@ internal static class ServerServiceCollectionExtensions
         });
         services.AddSingleton<Fhir.NotificationSignal>();
         services.AddHostedService<Fhir.NotificationProcessor>();
+        builder.AddConsentAndEngagement();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return builder;
     }
