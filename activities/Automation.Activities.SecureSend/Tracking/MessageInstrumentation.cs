@@ -108,7 +108,7 @@ public sealed partial class MessageInstrumentation : IMessageInstrumentation
     private static bool IsWebUrl(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
 
-    [GeneratedRegex("""<a\b[^>]*?\bhref\s*=\s*(?<q>["'])(?<url>.*?)\k<q>""", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
+    [GeneratedRegex("""<a\b[^>]*?\shref\s*=\s*(?<q>["'])(?<url>.*?)\k<q>""", RegexOptions.IgnoreCase | RegexOptions.Singleline)]
     private static partial Regex AnchorHref();
 
     [GeneratedRegex("""https?://[^\s<>"']+""", RegexOptions.IgnoreCase)]

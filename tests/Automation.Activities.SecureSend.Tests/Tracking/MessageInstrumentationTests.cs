@@ -13,7 +13,7 @@ public sealed class MessageInstrumentationTests : IDisposable
 {
     private const string Html = """
         <html><body><p>Hi, book your flu shot:</p>
-        <a class="btn" href="https://clinic.example.org/book?campaign=flu&amp;slot=3">Book</a>
+        <a class="btn" data-href="https://data.example.org/" href="https://clinic.example.org/book?campaign=flu&amp;slot=3">Book</a>
         <a href='http://example.org/info'>Info</a> <a href="mailto:help@example.org">Mail us</a> <a href="#top">Top</a>
         </body></html>
         """;
@@ -40,7 +40,7 @@ public sealed class MessageInstrumentationTests : IDisposable
     private static TrackedMessage Message(bool marketing = true, string? text = "Book at https://clinic.example.org/book. Thanks") =>
         new("msg-7f3a", "p0000042", "inst-1", "flu-campaign", marketing ? "marketing" : "treatment", marketing, Html, text);
 
-    private static string[] Hrefs(string html) => Regex.Matches(html, "href=[\"']([^\"']*)[\"']").Select(m => m.Groups[1].Value).ToArray();
+    private static string[] Hrefs(string html) => Regex.Matches(html, "(?<=\\s)href=[\"']([^\"']*)[\"']").Select(m => m.Groups[1].Value).ToArray();
 
     [Fact]
     public async Task InstrumentAsync_RewritesOnlyWebLinks_AndRecordsTheirTargets()
@@ -51,7 +51,7 @@ public sealed class MessageInstrumentationTests : IDisposable
         Assert.StartsWith("https://engage.example.org/t/c/", hrefs[0], StringComparison.Ordinal);
         Assert.StartsWith("https://engage.example.org/t/c/", hrefs[1], StringComparison.Ordinal);
         Assert.Equal(["mailto:help@example.org", "#top"], hrefs[2..]);
-        Assert.Contains("class=\"btn\"", result.Html, StringComparison.Ordinal);
+        Assert.Contains("class=\"btn\" data-href=\"https://data.example.org/\" href=", result.Html, StringComparison.Ordinal);
         var stored = await store.GetMessageAsync("msg-7f3a");
         Assert.Equal(["https://clinic.example.org/book?campaign=flu&slot=3", "http://example.org/info", "https://clinic.example.org/book"], stored!.Links);
         Assert.Equal(("p0000042", "inst-1", "flu-campaign", "treatment", T0), (stored.PatientId, stored.InstanceId, stored.DefinitionId, stored.Purpose, stored.SentAt));
