@@ -332,6 +332,19 @@ public sealed class EngagementEndpointTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 
+    [Theory]
+    [InlineData("Automation:PublicBaseUrl", "ftp://engage.test", "Automation:PublicBaseUrl must be an absolute http or https URL")]
+    [InlineData("Automation:Tracking:TokenLifetime", "2.00:00:00", "Automation:Tracking:TokenLifetime must be at least 30 days")]
+    [InlineData("Automation:Tracking:PrefetchWindow", "soon", "Automation:Tracking:PrefetchWindow must be a time span")]
+    public void Start_InvalidTrackingSetting_FailsNamingTheSetting(string key, string value, string message)
+    {
+        using var invalid = new ServerFactory(data, Path.Combine(data, "workflows"), console, new Dictionary<string, string> { [key] = value });
+
+        var exception = Assert.ThrowsAny<Exception>(() => invalid.CreateClient());
+
+        Assert.Contains(message, exception.ToString(), StringComparison.Ordinal);
+    }
+
     private static string Base64Of(string text) => System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
 
     private sealed class RecordingAuditLog : IAuditLog

@@ -70,8 +70,15 @@ internal static class PreferenceEndpoints
             return problem;
         }
 
-        var allowed = await AllowedAsync(message!.PatientId, registry, patients, cancellationToken).ConfigureAwait(false);
-        return Page("Communication preferences", PreferenceForm(allowed, saved: false));
+        try
+        {
+            var allowed = await AllowedAsync(message!.PatientId, registry, patients, cancellationToken).ConfigureAwait(false);
+            return Page("Communication preferences", PreferenceForm(allowed, saved: false));
+        }
+        catch (FhirSourceException)
+        {
+            return Unavailable();
+        }
     }
 
     private static async Task<Results<ContentHttpResult, ProblemHttpResult>> SavePreferencesAsync(
@@ -91,7 +98,17 @@ internal static class PreferenceEndpoints
         }
 
         var form = await request.ReadFormAsync(cancellationToken).ConfigureAwait(false);
-        var current = await AllowedAsync(message!.PatientId, registry, patients, cancellationToken).ConfigureAwait(false);
+        Dictionary<(string Purpose, string Channel), bool> current;
+        try
+        {
+            current = await AllowedAsync(message!.PatientId, registry, patients, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FhirSourceException)
+        {
+            // Without the patient's consents we cannot tell what changed: record nothing rather than guess.
+            return Unavailable();
+        }
+
         foreach (var ((purpose, channel), granted) in current)
         {
             var wanted = form.TryGetValue(purpose + "." + channel, out var value) && value.ToString() is "on" or "true" or "1";
@@ -105,6 +122,9 @@ internal static class PreferenceEndpoints
         var saved = await AllowedAsync(message.PatientId, registry, patients, cancellationToken).ConfigureAwait(false);
         return Page("Communication preferences", PreferenceForm(saved, saved: true));
     }
+
+    private static ProblemHttpResult Unavailable() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Preferences unavailable", detail: "Your preferences cannot be shown right now; please try again later.");
 
     /// <summary>What the patient allows now, per (purpose, channel), as the consent registry decides it.</summary>
     private static async Task<Dictionary<(string Purpose, string Channel), bool>> AllowedAsync(string patientId, ConsentRegistry registry, IPatientDataSource patients, CancellationToken cancellationToken)
