@@ -60,6 +60,10 @@ public sealed class DesignerHost : IAsyncLifetime
         start.Environment["Automation__WorkflowsPath"] = Path.Combine(Repository, "workflows");
         start.Environment["Automation__Auth__InitialAdmin__Email"] = AdminEmail;
         start.Environment["Automation__Auth__InitialAdmin__Password"] = Password;
+
+        // The embedded demo runs as a new user's first start would (synthetic patients, SMTP capture), on a free port.
+        start.Environment["Automation__Demo__Enabled"] = "true";
+        start.Environment["Automation__Demo__SmtpPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         server = Process.Start(start)!;
         server.OutputDataReceived += (_, e) => Append(e.Data);
         server.ErrorDataReceived += (_, e) => Append(e.Data);

@@ -26,7 +26,7 @@ public sealed class WaitForEngagement : Activity
     public Input<string> WaitFor { get; set; } = new();
 
     /// <summary>How long to wait.</summary>
-    [Input(Description = "How long to wait before TimedOut (d.hh:mm:ss or ISO 8601 such as P3D).", DefaultValue = "3.00:00:00")]
+    [Input(Description = "How long to wait before TimedOut (d.hh:mm:ss or ISO 8601 such as P3D); zero or less times out at once.", DefaultValue = "3.00:00:00")]
     public Input<TimeSpan> Timeout { get; set; } = new();
 
     /// <summary>The engagement that resumed it: <c>{type, at}</c>.</summary>
@@ -53,7 +53,8 @@ public sealed class WaitForEngagement : Activity
 
         if (timeout <= TimeSpan.Zero)
         {
-            context.Fault("Wait For Engagement: Timeout must be positive.");
+            // No time left to wait (e.g. a deadline computed from an appointment that is already close): time out now.
+            context.Complete("TimedOut");
             return ValueTask.CompletedTask;
         }
 

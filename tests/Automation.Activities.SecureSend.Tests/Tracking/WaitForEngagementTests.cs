@@ -67,7 +67,7 @@ public sealed class WaitForEngagementTests : IAsyncLifetime
         ["target"] = new JsonObject { ["activity"] = target, ["port"] = "In" },
     };
 
-    private async Task<WorkflowRunResult> StartAsync(string messageId, string waitFor)
+    private async Task<WorkflowRunResult> StartAsync(string messageId, string waitFor, string timeout = "1.00:00:00", WorkflowStatus expected = WorkflowStatus.Suspended)
     {
         var definition = WorkflowDefinitionJson.FromDocument(new JsonObject
         {
@@ -79,7 +79,7 @@ public sealed class WaitForEngagementTests : IAsyncLifetime
                     new JsonObject
                     {
                         ["id"] = "wait", ["type"] = WaitForEngagement.TypeName, ["messageId"] = Literal(messageId), ["waitFor"] = Literal(waitFor),
-                        ["timeout"] = Literal("1.00:00:00"),
+                        ["timeout"] = Literal(timeout),
                     },
                     Say("opened", "opened"), Say("clicked", "clicked"), Say("timedOut", "timed out")),
                 ["connections"] = new JsonArray(Connect("wait", "Opened", "opened"), Connect("wait", "Clicked", "clicked"), Connect("wait", "TimedOut", "timedOut")),
@@ -93,7 +93,7 @@ public sealed class WaitForEngagementTests : IAsyncLifetime
             MessageId = messageId, PatientId = "p1", InstanceId = "", DefinitionId = definition.DefinitionId, Purpose = "marketing", Links = ["https://example.org/"], SentAt = T0,
         });
         var started = await Runtime.StartAsync(definition);
-        Assert.Equal(WorkflowStatus.Suspended, started.Status);
+        Assert.Equal(expected, started.Status);
         return started;
     }
 
@@ -177,6 +177,26 @@ public sealed class WaitForEngagementTests : IAsyncLifetime
         Assert.Equal(["timed out"], Lines);
         await EngageAsync("msg-silent", EngagementTypes.Open);
         Assert.Equal(["timed out"], Lines);
+    }
+
+    [Theory]
+    [InlineData("PT0S")]
+    [InlineData("-00:05:00")]
+    public async Task NoTimeLeft_TimesOutAtOnceWithoutBookmarks(string timeout)
+    {
+        var started = await StartAsync("msg-late-" + timeout.GetHashCode(StringComparison.Ordinal), "click", timeout, WorkflowStatus.Finished);
+
+        Assert.Empty(started.State.Bookmarks);
+        Assert.Empty(timers.Scheduled);
+        Assert.Equal(["timed out"], Lines);
+    }
+
+    [Fact]
+    public async Task IsoTimeout_SchedulesTheTimerThatFar()
+    {
+        await StartAsync("msg-iso", "click", "PT3600S");
+
+        Assert.Equal(T0.AddHours(1), Assert.Single(timers.Scheduled).ResumeAt);
     }
 
     [Fact]
