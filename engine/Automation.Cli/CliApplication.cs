@@ -32,6 +32,7 @@ public static class CliApplication
             FhirCommand.Create(output, error),
             SynthCommand.Create(output, error),
             AuditCommand.Create(output, error),
+            ConsentCommand.Create(output, error),
         };
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -38,6 +38,8 @@ if (app.Configuration.GetValue<bool>("Automation:Demo:Enabled"))
 }
 
 app.MapSubscriptionEndpoints();
+app.MapTrackingEndpoints();
+app.MapPreferenceEndpoints();
 app.MapPortalEndpoints();
 app.MapElsaApi();
 app.MapDesigner();

@@ -181,7 +181,7 @@ public sealed class MixTests(PopulationFixture population) : IClassFixture<Popul
     [Fact]
     public void Consents_TreatmentForMost_MarketingPermitDenyExpiredRevoked()
     {
-        var consents = population.All<Consent>().ToList();
+        var consents = population.All<Hl7.Fhir.Model.Consent>().ToList();
         Assert.All(consents, c =>
         {
             Assert.True(HasCode(c.Scope, "http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy"));
@@ -189,12 +189,12 @@ public sealed class MixTests(PopulationFixture population) : IClassFixture<Popul
             Assert.NotNull(c.PolicyRule);
             Assert.Single(c.Provision.Extension, e => e.Url == "https://automation.example.org/fhir/StructureDefinition/consent-channel");
         });
-        bool Purpose(Consent c, string code) => c.Provision.Purpose.Any(p => p.System == "http://terminology.hl7.org/CodeSystem/v3-ActReason" && p.Code == code);
-        Assert.True(consents.Count(c => Purpose(c, "TREAT") && c.Provision.Type == Consent.ConsentProvisionType.Permit) > PopulationFixture.Patients * 0.8);
+        bool Purpose(Hl7.Fhir.Model.Consent c, string code) => c.Provision.Purpose.Any(p => p.System == "http://terminology.hl7.org/CodeSystem/v3-ActReason" && p.Code == code);
+        Assert.True(consents.Count(c => Purpose(c, "TREAT") && c.Provision.Type == Hl7.Fhir.Model.Consent.ConsentProvisionType.Permit) > PopulationFixture.Patients * 0.8);
         var marketing = consents.Where(c => Purpose(c, "HMARKT")).ToList();
-        Assert.Contains(marketing, c => c.Provision.Type == Consent.ConsentProvisionType.Permit && c.Status == Consent.ConsentState.Active && c.Provision.Period.End is null);
-        Assert.Contains(marketing, c => c.Provision.Type == Consent.ConsentProvisionType.Deny);
-        Assert.Contains(marketing, c => c.Status == Consent.ConsentState.Inactive);
+        Assert.Contains(marketing, c => c.Provision.Type == Hl7.Fhir.Model.Consent.ConsentProvisionType.Permit && c.Status == Hl7.Fhir.Model.Consent.ConsentState.Active && c.Provision.Period.End is null);
+        Assert.Contains(marketing, c => c.Provision.Type == Hl7.Fhir.Model.Consent.ConsentProvisionType.Deny);
+        Assert.Contains(marketing, c => c.Status == Hl7.Fhir.Model.Consent.ConsentState.Inactive);
         Assert.Contains(marketing, c => c.Provision.Period.End is { } end && DateTimeOffset.Parse(end, System.Globalization.CultureInfo.InvariantCulture) < new DateTimeOffset(Today));
         Assert.Contains(consents, c => c.Provision.Extension.Single().Value is Coding { Code: "email" });
     }

@@ -56,7 +56,7 @@ public sealed class ParsingTests(PopulationFixture population) : IClassFixture<P
             .Concat(population.All<Appointment>().SelectMany(a => a.Participant.Where(p => p.Actor!.Reference is not null).Select(p => p.Actor!.Reference)))
             .Concat(population.All<Encounter>().Select(e => e.Subject!.Reference))
             .Concat(population.All<Coverage>().Select(c => c.Beneficiary!.Reference))
-            .Concat(population.All<Consent>().Select(c => c.Patient!.Reference))
+            .Concat(population.All<Hl7.Fhir.Model.Consent>().Select(c => c.Patient!.Reference))
             .ToList();
         Assert.True(references.Count > PopulationFixture.Patients * 10);
         Assert.All(references, r => Assert.Contains(r, patients));

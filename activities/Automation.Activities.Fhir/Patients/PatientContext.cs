@@ -108,4 +108,14 @@ public sealed record AppointmentFact(string Id, string Status, DateTimeOffset? S
 public sealed record EncounterFact(string Id, string? Class, string Status, DateTimeOffset? Start, DateTimeOffset? End);
 
 /// <summary>A FHIR Consent: permit or deny for purposes (e.g. HMARKT, TREAT) and channels, over a period.</summary>
-public sealed record ConsentFact(string Id, string Status, string? Decision, IReadOnlyList<string> Purposes, IReadOnlyList<string> Channels, DateTimeOffset? Start, DateTimeOffset? End);
+/// <param name="Id">The Consent resource id.</param>
+/// <param name="Status">active, inactive, rejected, entered-in-error, draft, proposed.</param>
+/// <param name="Decision">The provision type: permit or deny.</param>
+/// <param name="Purposes">The provision's purpose codes (v3-ActReason, e.g. HMARKT, TREAT).</param>
+/// <param name="Channels">The contact-point systems it covers (email, sms); empty means every channel.</param>
+/// <param name="Start">Start of the provision period.</param>
+/// <param name="End">End of the provision period.</param>
+/// <param name="VersionId">The resource version (<c>meta.versionId</c>), the evidence a consent check cites.</param>
+/// <param name="DateTime">When the consent was given (<c>Consent.dateTime</c>), used to order it against opt-in/opt-out records.</param>
+public sealed record ConsentFact(string Id, string Status, string? Decision, IReadOnlyList<string> Purposes, IReadOnlyList<string> Channels, DateTimeOffset? Start, DateTimeOffset? End,
+    string? VersionId = null, DateTimeOffset? DateTime = null);

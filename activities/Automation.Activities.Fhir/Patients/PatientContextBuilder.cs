@@ -131,7 +131,7 @@ public static class PatientContextBuilder
             .Distinct(StringComparer.OrdinalIgnoreCase)
             .ToList();
         return new ConsentFact(consent.Id ?? "", consent.Status?.GetLiteral() ?? "unknown", provision?.Type?.GetLiteral(), purposes!, channels,
-            Instant(provision?.Period?.Start), Instant(provision?.Period?.End));
+            Instant(provision?.Period?.Start), Instant(provision?.Period?.End), consent.Meta?.VersionId, Instant(consent.DateTime));
     }
 
     private static Dictionary<string, LabFact> LatestLabs(IEnumerable<Observation> observations)

@@ -52,6 +52,7 @@ internal static class PatientContextJson
         {
             ["id"] = c.Id, ["status"] = c.Status, ["decision"] = c.Decision, ["purposes"] = c.Purposes.Select(x => (object?)x).ToList(),
             ["channels"] = c.Channels.Select(x => (object?)x).ToList(), ["start"] = Instant(c.Start), ["end"] = Instant(c.End),
+            ["versionId"] = c.VersionId, ["dateTime"] = Instant(c.DateTime),
         }).ToList(),
     };
 

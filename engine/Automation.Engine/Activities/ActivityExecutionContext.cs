@@ -199,6 +199,12 @@ public sealed class ActivityExecutionContext
         return bookmark;
     }
 
+    /// <summary>Drops every bookmark this activity node still holds in the instance: a wait that created several
+    /// bookmarks (an event and its timeout timer) calls it when one of them resumed it, so the others cannot resume it
+    /// again. A dropped timer that still fires finds no bookmark and does nothing.</summary>
+    /// <returns>How many bookmarks were dropped.</returns>
+    public int RemoveBookmarks() => execution.State.Bookmarks.RemoveAll(b => b.ActivityId == Node.Id);
+
     /// <summary>Faults the activity: an incident is recorded and the instance faults, or the branch ends when the
     /// definition's incident strategy is to continue.</summary>
     /// <param name="message">What went wrong; never include patient data.</param>

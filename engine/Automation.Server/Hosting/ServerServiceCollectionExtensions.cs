@@ -64,6 +64,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<Fhir.NotificationSignal>();
         services.AddSingleton<Fhir.SubscriptionGates>();
         services.AddHostedService<Fhir.NotificationProcessor>();
+        builder.AddConsentAndEngagement();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return builder;
     }

@@ -191,7 +191,8 @@ internal sealed class FhirTestServer : IAsyncDisposable
         Appointment r => r.Participant.Select(p => p.Actor?.Reference ?? ""),
         Encounter r => [r.Subject?.Reference ?? ""],
         Coverage r => [r.Beneficiary?.Reference ?? ""],
-        Consent r => [r.Patient?.Reference ?? ""],
+        Hl7.Fhir.Model.Consent r => // qualified: Automation.Activities.Consent is a namespace too
+            [r.Patient?.Reference ?? ""],
         _ => [],
     };
 

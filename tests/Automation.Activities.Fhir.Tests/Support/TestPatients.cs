@@ -54,14 +54,14 @@ internal static class TestPatients
             NewAppointment("a3", "p2", Appointment.AppointmentStatus.Booked, "2026-12-05T14:00:00Z"),
             new Encounter { Id = "e1", Subject = new ResourceReference("Patient/p1"), Status = Encounter.EncounterStatus.Finished, Class = new Coding("http://terminology.hl7.org/CodeSystem/v3-ActCode", "IMP"), Period = new Period { Start = "2026-01-02", End = "2026-01-05" } },
             new Coverage { Id = "cov1", Beneficiary = new ResourceReference("Patient/p1"), Status = FinancialResourceStatusCodes.Active, Type = new CodeableConcept("http://terminology.hl7.org/CodeSystem/v3-ActCode", "SUBSIDMC", "Medicare"), Payor = [new ResourceReference { Display = "CMS" }] },
-            new Consent
+            new Hl7.Fhir.Model.Consent
             {
-                Id = "k1", Status = Consent.ConsentState.Active, Patient = new ResourceReference("Patient/p1"),
+                Id = "k1", Status = Hl7.Fhir.Model.Consent.ConsentState.Active, Patient = new ResourceReference("Patient/p1"),
                 Scope = new CodeableConcept("http://terminology.hl7.org/CodeSystem/consentscope", "patient-privacy"),
                 Category = [new CodeableConcept("http://loinc.org", "59284-0")],
-                Provision = new Consent.provisionComponent
+                Provision = new Hl7.Fhir.Model.Consent.provisionComponent
                 {
-                    Type = Consent.ConsentProvisionType.Permit,
+                    Type = Hl7.Fhir.Model.Consent.ConsentProvisionType.Permit,
                     Purpose = [new Coding("http://terminology.hl7.org/CodeSystem/v3-ActReason", "HMARKT")],
                     Action = [new CodeableConcept("http://example.org/channel", "email")],
                     Period = new Period { Start = "2025-01-01", End = "2027-01-01" },

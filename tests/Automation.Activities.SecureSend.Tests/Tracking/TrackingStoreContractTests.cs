@@ -1,0 +1,100 @@
+using Automation.Activities.SecureSend.Tracking;
+using Microsoft.Data.Sqlite;
+using static Automation.Activities.SecureSend.Tests.Tracking.TrackingTestSupport;
+
+namespace Automation.Activities.SecureSend.Tests.Tracking;
+
+/// <summary>The tracking store contract, run against SQLite and PostgreSQL.</summary>
+public abstract class TrackingStoreContractTests : IAsyncLifetime
+{
+    private readonly string suffix = Guid.NewGuid().ToString("N")[..8];
+    private ITrackingStore store = null!;
+
+    protected abstract ITrackingStore CreateStore();
+
+    public async Task InitializeAsync()
+    {
+        store = CreateStore();
+        await store.MigrateAsync();
+        await store.MigrateAsync();
+    }
+
+    public Task DisposeAsync() => store is IAsyncDisposable d ? d.DisposeAsync().AsTask() : Task.CompletedTask;
+
+    private TrackedMessageRecord Message(string id) => new()
+    {
+        MessageId = id + suffix, PatientId = "p-" + suffix, InstanceId = "i1", DefinitionId = "flu", Purpose = "marketing",
+        Links = ["https://example.org/a?x=1&y=2", "http://example.org/b"], SentAt = T0,
+    };
+
+    private EngagementEvent Event(string id, string messageId, string type, int seconds, bool automated = false) => new()
+    {
+        EventId = id + suffix, MessageId = messageId, PatientId = "p-" + suffix, Type = type, At = T0.AddSeconds(seconds), Automated = automated,
+        Reason = automated ? "mail-scanner" : null, UserAgentHash = automated ? null : "abcd",
+    };
+
+    [Fact]
+    public async Task SaveMessageAsync_ThenGet_RoundTripsLinksAndFields()
+    {
+        var message = Message("m1");
+
+        Assert.True(await store.SaveMessageAsync(message));
+
+        Assert.Equal(message, await store.GetMessageAsync(message.MessageId));
+        Assert.Null(await store.GetMessageAsync("unknown" + suffix));
+    }
+
+    [Fact]
+    public async Task SaveMessageAsync_SameIdAgain_KeepsTheFirstLinks()
+    {
+        var message = Message("m2");
+        await store.SaveMessageAsync(message);
+
+        Assert.False(await store.SaveMessageAsync(message with { Links = ["https://evil.example/"] }));
+
+        Assert.Equal(message.Links, (await store.GetMessageAsync(message.MessageId))!.Links);
+    }
+
+    [Fact]
+    public async Task AddEventAsync_ListsByMessageAndPatientOldestFirst()
+    {
+        var message = Message("m3");
+        await store.SaveMessageAsync(message);
+        var click = Event("e2", message.MessageId, EngagementTypes.Click, 60);
+        var open = Event("e1", message.MessageId, EngagementTypes.Open, 30, automated: true);
+
+        await store.AddEventAsync(click);
+        await store.AddEventAsync(open);
+
+        Assert.Equal([open, click], await store.ListEventsAsync(message.MessageId));
+        Assert.Equal([click], await store.ListPatientEventsAsync("p-" + suffix, T0.AddSeconds(31)));
+    }
+
+    [Fact]
+    public async Task AddEventAsync_UnknownType_ThrowsAndWritesNothing()
+    {
+        var bad = Event("e9", "m9" + suffix, "bounce", 1);
+
+        await Assert.ThrowsAsync<ArgumentException>(() => store.AddEventAsync(bad));
+
+        Assert.Empty(await store.ListEventsAsync(bad.MessageId));
+    }
+}
+
+public sealed class SqliteTrackingStoreTests : TrackingStoreContractTests, IDisposable
+{
+    private readonly string folder = Path.Combine(Path.GetTempPath(), "automation-tracking-tests", Guid.NewGuid().ToString("N"));
+
+    protected override ITrackingStore CreateStore() => TrackingStoreFactory.Create("sqlite", $"Data Source={Path.Combine(folder, "nested", "tracking.db")}");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(folder, recursive: true);
+    }
+}
+
+public sealed class PostgresTrackingStoreTests(PostgresSchema schema) : TrackingStoreContractTests, IClassFixture<PostgresSchema>
+{
+    protected override ITrackingStore CreateStore() => TrackingStoreFactory.Create("postgres", schema.ConnectionString);
+}
