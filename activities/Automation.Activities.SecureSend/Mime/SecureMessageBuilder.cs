@@ -100,17 +100,7 @@ public sealed class SecureMessageBuilder
         using var clear = new MemoryStream();
         body.WriteTo(WireFormat, clear);
 
-        using var armored = new MemoryStream();
-        using (var armor = new ArmoredOutputStream(armored))
-        {
-            var generator = new PgpEncryptedDataGenerator(SymmetricKeyAlgorithmTag.Aes256, withIntegrityPacket: true, random);
-            generator.AddMethod(key);
-            using var encrypted = generator.Open(armor, new byte[1 << 14]);
-            var literal = new PgpLiteralDataGenerator();
-            using var literalStream = literal.Open(encrypted, PgpLiteralData.Binary, "", clear.Length, timeProvider.GetUtcNow().UtcDateTime);
-            clear.Position = 0;
-            clear.CopyTo(literalStream);
-        }
+        var armored = PgpMessageEncryptor.Encrypt(clear.ToArray(), key, timeProvider.GetUtcNow(), random);
 
         var multipart = new MultipartEncrypted();
         multipart.ContentType.Parameters["protocol"] = "application/pgp-encrypted";
@@ -121,7 +111,7 @@ public sealed class SecureMessageBuilder
         });
         multipart.Add(new MimePart("application", "octet-stream")
         {
-            Content = new MimeContent(new MemoryStream(armored.ToArray())),
+            Content = new MimeContent(new MemoryStream(armored)),
             ContentTransferEncoding = ContentEncoding.SevenBit,
             ContentDisposition = new ContentDisposition(ContentDisposition.Inline) { FileName = "encrypted.asc" },
         });
