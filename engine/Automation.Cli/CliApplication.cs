@@ -31,6 +31,8 @@ public static class CliApplication
             UsersCommand.Create(input ?? TextReader.Null, output, error),
             FhirCommand.Create(output, error),
             SynthCommand.Create(output, error),
+            SendCommand.Create(output, error),
+            RecipientsCommand.Create(output, error),
         };
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -17,6 +17,19 @@ public sealed class PolicyLoader
     /// <param name="directory">The folder holding <c>*.json</c> policies; <c>null</c> to use only the built-in default.</param>
     public PolicyLoader(string? directory) => this.directory = directory;
 
+    /// <summary>Creates a loader that serves given policies by name (for example one file named on a command line).</summary>
+    /// <param name="directory">The folder for other names; <c>null</c> for none.</param>
+    /// <param name="policies">Policies served first, by their names.</param>
+    public PolicyLoader(string? directory, IEnumerable<SecureSendPolicy> policies)
+        : this(directory)
+    {
+        ArgumentNullException.ThrowIfNull(policies);
+        foreach (var policy in policies)
+        {
+            cache[policy.Name] = policy;
+        }
+    }
+
     /// <summary>The built-in policy used when no <c>default.json</c> exists: PHI by S/MIME, OpenPGP or portal; everything else by TLS.</summary>
     public static SecureSendPolicy BuiltInDefault { get; } = new("default", false,
     [
