@@ -16,7 +16,7 @@ public static class SecureSendServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the <c>SecureSend</c> activity, the recipient directory (<c>SecureSend:Directory:Provider</c> and
-    /// <c>ConnectionString</c>, defaulting to <c>Automation:Store:*</c>), the policy loader (<c>SecureSend:PolicyDirectory</c>),
+    /// <c>ConnectionString</c>, defaulting to <c>Automation:Store:*</c>), the policy loader (<c>SecureSend:PolicyDirectory</c>, default <c>&lt;Automation:WorkflowsPath&gt;/policies</c>),
     /// the MIME builder and the <c>secure-send</c> outbox handler (<c>SecureSend:Smtp</c>). The host must register
     /// <see cref="Automation.Engine.Audit.IAuditLog"/>, <see cref="Automation.Engine.Security.PhiProtector"/> and
     /// <see cref="Automation.Engine.Audit.PatientIdHasher"/>; <see cref="Portal.IPortalMailbox"/> and
@@ -31,6 +31,10 @@ public static class SecureSendServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         var options = ReadOptions(configuration.GetSection("SecureSend"));
+        if (string.IsNullOrEmpty(configuration["SecureSend:PolicyDirectory"]) && configuration["Automation:WorkflowsPath"] is { Length: > 0 } workflows)
+        {
+            options.PolicyDirectory = Path.Combine(workflows, "policies");
+        }
         var smtp = ReadSmtp(configuration.GetSection("SecureSend:Smtp"));
         if (smtp.Validate() is { Count: > 0 } problems)
         {
@@ -58,8 +62,15 @@ public static class SecureSendServiceCollectionExtensions
         services.TryAddSingleton<RecipientDirectory>();
         services.TryAddSingleton(new PolicyLoader(options.PolicyDirectory));
         services.TryAddSingleton<SecureMessageBuilder>();
-        services.TryAddSingleton<SecureSender>();
-        services.TryAddSingleton<SecureSendOutboxHandler>();
+        // Factories, not constructor registrations: the audit log, PHI key ring and hasher come from the host, which may
+        // register them after this call (and DI validation at build would otherwise reject a host without them yet).
+        services.TryAddSingleton(provider => new SecureSender(
+            provider.GetRequiredService<RecipientDirectory>(), provider.GetRequiredService<PolicyLoader>(), provider.GetRequiredService<SecureMessageBuilder>(),
+            provider.GetRequiredService<SecureSendOptions>(), provider.GetRequiredService<TimeProvider>(), provider.GetService<Automation.Engine.Audit.PatientIdHasher>(),
+            provider.GetService<Portal.IPortalMailbox>(), provider.GetService<Tracking.IMessageInstrumentation>()));
+        services.TryAddSingleton(provider => new SecureSendOutboxHandler(
+            provider.GetRequiredService<SmtpOptions>(), provider.GetRequiredService<Automation.Engine.Security.PhiProtector>(),
+            provider.GetRequiredService<Automation.Engine.Audit.IAuditLog>(), provider.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IOutboxHandler>(provider => provider.GetRequiredService<SecureSendOutboxHandler>());
         return services;
     }
