@@ -18,7 +18,9 @@ namespace Automation.Activities.SecureSend;
 /// </summary>
 public sealed class SecureSender
 {
+    private const int MaxCachedTemplates = 10_000;
     private static readonly TemplateOptions RenderOptions = new() { MaxSteps = 100_000, MaxRecursion = 32 };
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, (IFluidTemplate Template, IReadOnlyList<string> PhiFields)> Templates = new(StringComparer.Ordinal);
     private readonly RecipientDirectory directory;
     private readonly PolicyLoader policies;
     private readonly SecureMessageBuilder builder;
@@ -69,26 +71,25 @@ public sealed class SecureSender
             return Fail(string.IsNullOrWhiteSpace(request.Recipient) ? "Recipient: no recipient address (and the patient has no e-mail)" : "Recipient: the address does not parse");
         }
 
-        IFluidTemplate subjectTemplate, htmlTemplate;
-        IFluidTemplate? textTemplate;
+        (IFluidTemplate Template, IReadOnlyList<string> PhiFields) subjectTemplate, htmlTemplate;
+        (IFluidTemplate Template, IReadOnlyList<string> PhiFields)? textTemplate;
         try
         {
-            subjectTemplate = PhiTemplateAnalyzer.Parse(request.Subject ?? "", "Subject");
-            htmlTemplate = PhiTemplateAnalyzer.Parse(request.Html ?? "", "Html");
-            textTemplate = request.Text is { Length: > 0 } text ? PhiTemplateAnalyzer.Parse(text, "Text") : null;
+            subjectTemplate = Analyze(request.Subject ?? "", "Subject");
+            htmlTemplate = Analyze(request.Html ?? "", "Html");
+            textTemplate = request.Text is { Length: > 0 } text ? Analyze(text, "Text") : null;
         }
         catch (FormatException exception)
         {
             return Fail(exception.Message);
         }
 
-        var subjectPhi = PhiTemplateAnalyzer.PhiFieldsRead(subjectTemplate);
-        if (subjectPhi.Count > 0)
+        if (subjectTemplate.PhiFields.Count > 0)
         {
-            return Fail($"Subject: reads PHI fields ({string.Join(",", subjectPhi)}); subjects travel unencrypted");
+            return Fail($"Subject: reads PHI fields ({string.Join(",", subjectTemplate.PhiFields)}); subjects travel unencrypted");
         }
 
-        var fields = PhiTemplateAnalyzer.PhiFieldsRead(htmlTemplate).Concat(textTemplate is null ? [] : PhiTemplateAnalyzer.PhiFieldsRead(textTemplate))
+        var fields = htmlTemplate.PhiFields.Concat(textTemplate?.PhiFields ?? [])
             .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         var verdict = SensitivityVerdict.Of(fields, request.ContainsPhi);
 
@@ -96,9 +97,9 @@ public sealed class SecureSender
         string? textBody;
         try
         {
-            subject = Render(subjectTemplate, request.Patient, "Subject").ReplaceLineEndings(" ").Trim();
-            html = Render(htmlTemplate, request.Patient, "Html");
-            textBody = textTemplate is null ? null : Render(textTemplate, request.Patient, "Text");
+            subject = Render(subjectTemplate.Template, request.Patient, "Subject").ReplaceLineEndings(" ").Trim();
+            html = Render(htmlTemplate.Template, request.Patient, "Html");
+            textBody = textTemplate is null ? null : Render(textTemplate.Value.Template, request.Patient, "Text");
         }
         catch (FormatException exception)
         {
@@ -154,6 +155,25 @@ public sealed class SecureSender
 
         var envelope = new OutboxEnvelope(options.From, recipient, decision.Method!, decision.RequireTls, patientHash, mime);
         return new SendPreparation(SendPreparation.Sent, decision.Reason, verdict, decision, envelope, patientHash);
+    }
+
+    private static (IFluidTemplate Template, IReadOnlyList<string> PhiFields) Analyze(string source, string field)
+    {
+        // Journeys send the same templates many times: parse and analyse each once.
+        if (Templates.TryGetValue(source, out var cached))
+        {
+            return cached;
+        }
+
+        var template = PhiTemplateAnalyzer.Parse(source, field);
+        var analyzed = (template, PhiTemplateAnalyzer.PhiFieldsRead(template));
+        if (Templates.Count >= MaxCachedTemplates)
+        {
+            Templates.Clear(); // generated templates must not grow the cache without bound
+        }
+
+        Templates.TryAdd(source, analyzed);
+        return analyzed;
     }
 
     private static string Render(IFluidTemplate template, IReadOnlyDictionary<string, object?>? patient, string field)

@@ -112,6 +112,75 @@ internal static class SecureSendRun
         clock.Restart();
         for (var i = 0; i < 50; i++) { _ = builder.BuildPlain(message); }
         Console.WriteLine($"BuildPlain: {clock.Elapsed.TotalMilliseconds / 50:F2} ms");
+        var der = SmimeCertificate("c@example.org");
+        var cert = X509CertificateLoader.LoadCertificate(der);
+        var data = new byte[1200];
+        for (var round = 0; round < 2; round++)
+        {
+            clock.Restart();
+            for (var i = 0; i < 200; i++)
+            {
+                var cms = new System.Security.Cryptography.Pkcs.EnvelopedCms(new System.Security.Cryptography.Pkcs.ContentInfo(data), new System.Security.Cryptography.Pkcs.AlgorithmIdentifier(new Oid("2.16.840.1.101.3.4.1.42")));
+                cms.Encrypt(new System.Security.Cryptography.Pkcs.CmsRecipient(System.Security.Cryptography.Pkcs.SubjectIdentifierType.IssuerAndSerialNumber, cert));
+                _ = cms.Encode();
+            }
+
+            Console.WriteLine($"EnvelopedCms: {clock.Elapsed.TotalMilliseconds / 200 * 1000:F0} us");
+            using var rsa = cert.GetRSAPublicKey()!;
+            clock.Restart();
+            for (var i = 0; i < 200; i++)
+            {
+                _ = rsa.Encrypt(new byte[32], RSAEncryptionPadding.Pkcs1);
+            }
+
+            Console.WriteLine($"RSA encrypt: {clock.Elapsed.TotalMilliseconds / 200 * 1000:F0} us");
+            clock.Restart();
+            for (var i = 0; i < 200; i++)
+            {
+                using var r = cert.GetRSAPublicKey()!;
+            }
+
+            Console.WriteLine($"GetRSAPublicKey: {clock.Elapsed.TotalMilliseconds / 200 * 1000:F0} us");
+        }
+
+        ProbeSendPathAsync().GetAwaiter().GetResult();
+    }
+
+    private static async Task ProbeSendPathAsync()
+    {
+        var folder = Directory.CreateTempSubdirectory("securesend-probe-").FullName;
+        var store = RecipientStore.Create("sqlite", $"Data Source={Path.Combine(folder, "d.db")}");
+        await store.MigrateAsync();
+        var directory = new RecipientDirectory(store, new SmimeCertificateImporter([], TimeProvider.System), TimeProvider.System) { CacheLifetime = TimeSpan.FromHours(1) };
+        await directory.ImportCertificateAsync(SmimeCertificate("smime0@example.org"), null);
+        var options = new SecureSendOptions { From = "care@clinic.example.org" };
+        var sender = new SecureSender(directory, new PolicyLoader(null), new SecureMessageBuilder(options, TimeProvider.System), options, TimeProvider.System, new PatientIdHasher(new byte[32]), new MemoryPortal());
+        var protector = PhiProtector.CreateEphemeral();
+        foreach (var (method, recipient, html) in new[] { ("tls", "tls0@example.org", "<p>Hello {{ Patient.firstName }}</p>"), ("smime", "smime0@example.org", "<p>{{ Patient.labs['4548-4'].value }}</p>") })
+        {
+            SendPreparation? last = null;
+            for (var round = 0; round < 2; round++)
+            {
+                var clock = Stopwatch.StartNew();
+                for (var i = 0; i < 2000; i++)
+                {
+                    last = await sender.PrepareAsync(new SendRequest("k" + i, recipient, "p1", "b", "b", "Subject", html, "Hello", Patient, "treatment", null, null, []));
+                }
+
+                Console.WriteLine($"{method} prepare: {clock.Elapsed.TotalMilliseconds / 2000 * 1000:F0} us");
+            }
+
+            var clock2 = Stopwatch.StartNew();
+            for (var i = 0; i < 2000; i++)
+            {
+                var payload = last!.Envelope!.Protect(protector, "k");
+                var envelope = OutboxEnvelope.Unprotect(protector, "k", payload);
+                using var stream = new MemoryStream(envelope.Mime);
+                _ = await MimeKit.MimeMessage.LoadAsync(stream);
+            }
+
+            Console.WriteLine($"{method} protect+unprotect+parse: {clock2.Elapsed.TotalMilliseconds / 2000 * 1000:F0} us");
+        }
     }
 
     private static readonly IReadOnlyDictionary<string, object?> Patient = new Dictionary<string, object?>

@@ -1,4 +1,8 @@
 using System.Security.Cryptography;
+using AlgorithmIdentifier = System.Security.Cryptography.Pkcs.AlgorithmIdentifier;
+using ContentInfo = System.Security.Cryptography.Pkcs.ContentInfo;
+using EnvelopedCms = System.Security.Cryptography.Pkcs.EnvelopedCms;
+using System.Security.Cryptography.X509Certificates;
 using Automation.Activities.SecureSend.Policies;
 using MimeKit;
 using MimeKit.Cryptography;
@@ -15,7 +19,9 @@ namespace Automation.Activities.SecureSend.Mime;
 /// </summary>
 public sealed class SecureMessageBuilder
 {
+    private const string Aes256CbcOid = "2.16.840.1.101.3.4.1.42";
     private static readonly FormatOptions WireFormat = CreateWireFormat();
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CmsRecipient, X509Certificate2> DotNetCertificates = new();
     private readonly SecureSendOptions options;
     private readonly TemporarySecureMimeContext smimeContext = new();
     private readonly CmsSigner? signer;
@@ -73,19 +79,30 @@ public sealed class SecureMessageBuilder
     /// <returns>The MIME bytes.</returns>
     public byte[] BuildPlain(OutgoingMessage message) => Finish(Envelope(message, Body(message)));
 
-    /// <summary>Builds S/MIME enveloped data with AES-256 (signed first when an organisation certificate is configured).</summary>
+    /// <summary>Builds S/MIME enveloped data with AES-256-CBC (signed first when an organisation certificate is configured).</summary>
     /// <param name="message">The message.</param>
     /// <param name="recipient">The recipient, with AES-256 as its only algorithm.</param>
     /// <returns>The MIME bytes.</returns>
     public byte[] BuildSmime(OutgoingMessage message, CmsRecipient recipient)
     {
         ArgumentNullException.ThrowIfNull(recipient);
-        var recipients = new CmsRecipientCollection { recipient };
         var body = Body(message);
-        var encrypted = signer is null
-            ? ApplicationPkcs7Mime.Encrypt(smimeContext, recipients, body)
-            : ApplicationPkcs7Mime.SignAndEncrypt(smimeContext, signer, recipients, body);
-        return Finish(Envelope(message, encrypted));
+        if (signer is not null)
+        {
+            var recipients = new CmsRecipientCollection { recipient };
+            return Finish(Envelope(message, ApplicationPkcs7Mime.SignAndEncrypt(smimeContext, signer, recipients, body)));
+        }
+
+        // Unsigned: the platform's CMS (OpenSSL) is several times faster than BouncyCastle's managed RSA and AES, and
+        // the algorithm is pinned to AES-256-CBC here, never left to a default.
+        body.Prepare(EncodingConstraint.SevenBit);
+        using var clear = new MemoryStream();
+        body.WriteTo(WireFormat, clear);
+        var certificate = DotNetCertificates.GetValue(recipient, r => X509CertificateLoader.LoadCertificate(r.Certificate.GetEncoded()));
+        var cms = new EnvelopedCms(new ContentInfo(clear.ToArray()), new AlgorithmIdentifier(new Oid(Aes256CbcOid)));
+        cms.Encrypt(new System.Security.Cryptography.Pkcs.CmsRecipient(System.Security.Cryptography.Pkcs.SubjectIdentifierType.IssuerAndSerialNumber, certificate));
+        var part = new ApplicationPkcs7Mime(SecureMimeType.EnvelopedData, new MemoryStream(cms.Encode()));
+        return Finish(Envelope(message, part));
     }
 
     /// <summary>Builds PGP/MIME (RFC 3156) encrypted with AES-256 and an integrity packet.</summary>
