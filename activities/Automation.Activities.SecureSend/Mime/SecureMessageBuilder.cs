@@ -1,8 +1,4 @@
 using System.Security.Cryptography;
-using AlgorithmIdentifier = System.Security.Cryptography.Pkcs.AlgorithmIdentifier;
-using ContentInfo = System.Security.Cryptography.Pkcs.ContentInfo;
-using EnvelopedCms = System.Security.Cryptography.Pkcs.EnvelopedCms;
-using System.Security.Cryptography.X509Certificates;
 using Automation.Activities.SecureSend.Policies;
 using MimeKit;
 using MimeKit.Cryptography;
@@ -19,9 +15,7 @@ namespace Automation.Activities.SecureSend.Mime;
 /// </summary>
 public sealed class SecureMessageBuilder
 {
-    private const string Aes256CbcOid = "2.16.840.1.101.3.4.1.42";
     private static readonly FormatOptions WireFormat = CreateWireFormat();
-    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<CmsRecipient, X509Certificate2> DotNetCertificates = new();
     private readonly SecureSendOptions options;
     private readonly TemporarySecureMimeContext smimeContext = new();
     private readonly CmsSigner? signer;
@@ -93,15 +87,11 @@ public sealed class SecureMessageBuilder
             return Finish(Envelope(message, ApplicationPkcs7Mime.SignAndEncrypt(smimeContext, signer, recipients, body)));
         }
 
-        // Unsigned: the platform's CMS (OpenSSL) is several times faster than BouncyCastle's managed RSA and AES, and
-        // the algorithm is pinned to AES-256-CBC here, never left to a default.
+        // Unsigned: our own EnvelopedData writer with the platform's RSA and AES (see SmimeEnvelope), AES-256-CBC pinned.
         body.Prepare(EncodingConstraint.SevenBit);
         using var clear = new MemoryStream();
         body.WriteTo(WireFormat, clear);
-        var certificate = DotNetCertificates.GetValue(recipient, r => X509CertificateLoader.LoadCertificate(r.Certificate.GetEncoded()));
-        var cms = new EnvelopedCms(new ContentInfo(clear.ToArray()), new AlgorithmIdentifier(new Oid(Aes256CbcOid)));
-        cms.Encrypt(new System.Security.Cryptography.Pkcs.CmsRecipient(System.Security.Cryptography.Pkcs.SubjectIdentifierType.IssuerAndSerialNumber, certificate));
-        var part = new ApplicationPkcs7Mime(SecureMimeType.EnvelopedData, new MemoryStream(cms.Encode()));
+        var part = new ApplicationPkcs7Mime(SecureMimeType.EnvelopedData, new MemoryStream(SmimeEnvelope.Encrypt(clear.ToArray(), recipient)));
         return Finish(Envelope(message, part));
     }
 
