@@ -16,7 +16,7 @@ public static class BenchmarkProgram
             return;
         }
 
-        if (args is ["pgp-probe"])
+        if (args is ["secure-send-probe"])
         {
             SecureSendRun.Probe();
             return;
