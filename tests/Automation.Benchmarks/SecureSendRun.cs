@@ -57,13 +57,28 @@ internal static class SecureSendRun
         Console.WriteLine($"secure send: {count} messages per method, parallelism {parallelism}, {Environment.ProcessorCount} cores, loopback SMTP with STARTTLS");
         foreach (var method in methods)
         {
-            await SendAsync(method, Math.Min(count, 500), parallelism, sender, handler, protector, server, "warm"); // JIT, pool, caches
-            var before = server.Received;
-            var clock = Stopwatch.StartNew();
-            await SendAsync(method, count, parallelism, sender, handler, protector, server, "run");
-            clock.Stop();
-            var delivered = server.Received - before;
-            Console.WriteLine($"{method,-7} {delivered,7} delivered in {clock.Elapsed.TotalSeconds,6:F2} s = {delivered / clock.Elapsed.TotalSeconds,8:N0} messages/s");
+            // JIT (tiered, so several passes), connection pool, directory and template caches: every method first.
+            await SendAsync(method, Math.Min(count, 1000), parallelism, sender, handler, protector, server, "warm1");
+        }
+
+        foreach (var method in methods)
+        {
+            await SendAsync(method, Math.Min(count, 1000), parallelism, sender, handler, protector, server, "warm2");
+        }
+
+        for (var round = 1; round <= 2; round++)
+        {
+            // Two measured rounds: whichever method runs first after warm-up measures low (heap growth, tiering), so
+            // the second round is the figure to quote.
+            foreach (var method in methods)
+            {
+                var before = server.Received;
+                var clock = Stopwatch.StartNew();
+                await SendAsync(method, count, parallelism, sender, handler, protector, server, $"run{round}");
+                clock.Stop();
+                var delivered = server.Received - before;
+                Console.WriteLine($"round {round} {method,-7} {delivered,7} delivered in {clock.Elapsed.TotalSeconds,6:F2} s = {delivered / clock.Elapsed.TotalSeconds,8:N0} messages/s");
+            }
         }
     }
 
