@@ -33,6 +33,8 @@ public static class CliApplication
             SynthCommand.Create(output, error),
             AuditCommand.Create(output, error),
             ConsentCommand.Create(output, error),
+            SendCommand.Create(output, error),
+            RecipientsCommand.Create(output, error),
         };
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

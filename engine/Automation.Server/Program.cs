@@ -41,6 +41,7 @@ app.MapSubscriptionEndpoints();
 app.MapTrackingEndpoints();
 app.MapPreferenceEndpoints();
 app.MapPortalEndpoints();
+app.MapRecipientEndpoints();
 app.MapElsaApi();
 app.MapDesigner();
 app.MapGet("/", () => Results.Redirect(DesignerEndpoints.BasePath + "/")).ExcludeFromDescription();

@@ -4,7 +4,8 @@ namespace Automation.Benchmarks;
 
 /// <summary>dotnet run -c Release --project tests/Automation.Benchmarks -- --filter '*' (micro-benchmarks), or
 /// <c>-- notification-latency [rate]</c> (FHIR notification to journey start, at a fixed rate), or
-/// <c>-- audit-throughput [callers] [seconds]</c> (audit log group commit on SQLite and PostgreSQL).</summary>
+/// <c>-- audit-throughput [callers] [seconds]</c> (audit log group commit on SQLite and PostgreSQL), or
+/// <c>-- secure-send [count] [parallelism] [methods]</c> (secure send messages/s per method).</summary>
 public static class BenchmarkProgram
 {
     public static async Task Main(string[] args)
@@ -22,6 +23,22 @@ public static class BenchmarkProgram
             await AuditThroughputRun.RunAsync(
                 callers: args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 64,
                 seconds: args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
+            return;
+        }
+
+        if (args is ["secure-send-probe"])
+        {
+            SecureSendRun.Probe();
+            return;
+        }
+
+        // Secure send throughput per method, into a loopback SMTP server.
+        if (args is ["secure-send", ..])
+        {
+            var count = args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 5000;
+            var parallelism = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 4;
+            var methods = args.Length > 3 ? args[3].Split(',') : ["tls", "smime", "pgp", "portal"];
+            await SecureSendRun.RunAsync(count, parallelism, methods);
             return;
         }
 

@@ -29,6 +29,11 @@ public abstract class Activity
     /// <returns>The outcome names.</returns>
     public virtual IEnumerable<string> GetDynamicOutcomes() => [];
 
+    /// <summary>Problems with the node's constant inputs that make the definition invalid (for example a message subject
+    /// that reads patient data), reported by validation and publish. Called after inputs are bound. The default is none.</summary>
+    /// <returns>The problems, each one sentence naming the input.</returns>
+    public virtual IEnumerable<string> GetValidationProblems() => [];
+
     /// <summary>For trigger activities: the payload whose hash starts the workflow when a matching stimulus arrives
     /// (for example the event name), computed from constant inputs; <c>null</c> when the node cannot trigger.</summary>
     /// <returns>The payload, or <c>null</c>.</returns>

@@ -1,4 +1,6 @@
 using Automation.Activities.Fhir;
+using Automation.Activities.SecureSend;
+using Automation.Activities.SecureSend.Recipients;
 using Automation.Engine.Execution;
 using Automation.Engine.Hosting;
 using Automation.Engine.Persistence;
@@ -31,6 +33,18 @@ internal static class ServerServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
             return WorkflowStoreFactory.Create(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
         });
+        services.AddSingleton(provider =>
+        {
+            // The recipient directory lives in the server's database unless SecureSend:Directory names another.
+            var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
+            var directory = builder.Configuration.GetSection("SecureSend:Directory");
+            var store = directory["Provider"] is { Length: > 0 } provider2 && directory["ConnectionString"] is { Length: > 0 } connection
+                ? RecipientStore.Create(provider2, connection)
+                : RecipientStore.Create(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
+            store.MigrateAsync().GetAwaiter().GetResult();
+            return store;
+        });
+        services.AddSecureSend(builder.Configuration);
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<Reports.JourneyReportBuilder>();
         services.AddOptions<Demo.DemoOptions>().BindConfiguration(Demo.DemoOptions.Section);
