@@ -36,12 +36,13 @@ public sealed partial class SegmentCompiler
 
     /// <summary>Compiles a segment document.</summary>
     /// <param name="json">The document.</param>
+    /// <param name="expectedId">When set, the document's <c>id</c> must equal it.</param>
     /// <returns>The compiled segment.</returns>
     /// <exception cref="SegmentValidationException">The document is invalid (every problem listed with its path).</exception>
-    public CompiledSegment Compile(string json)
+    public CompiledSegment Compile(string json, string? expectedId = null)
     {
         var session = new Session(this);
-        var segment = session.CompileDocument(json, null, "");
+        var segment = session.CompileDocument(json, expectedId, "");
         if (session.Problems.Count > 0 || segment is null)
         {
             throw new SegmentValidationException(session.Problems.Count > 0 ? session.Problems : [new SegmentProblem("$", "the segment is invalid.")]);
@@ -52,11 +53,12 @@ public sealed partial class SegmentCompiler
 
     /// <summary>Lists every problem in a segment document.</summary>
     /// <param name="json">The document.</param>
+    /// <param name="expectedId">When set, the document's <c>id</c> must equal it.</param>
     /// <returns>The problems; empty when it compiles.</returns>
-    public IReadOnlyList<SegmentProblem> Validate(string json)
+    public IReadOnlyList<SegmentProblem> Validate(string json, string? expectedId = null)
     {
         var session = new Session(this);
-        session.CompileDocument(json, null, "");
+        session.CompileDocument(json, expectedId, "");
         return session.Problems;
     }
 

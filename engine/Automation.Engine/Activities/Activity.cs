@@ -29,6 +29,12 @@ public abstract class Activity
     /// <returns>The outcome names.</returns>
     public virtual IEnumerable<string> GetDynamicOutcomes() => [];
 
+    /// <summary>Problems with the node's constant inputs that only the activity can judge (for example a segment id
+    /// that does not exist), reported by publish-time validation with the node's id. Called after inputs are bound.
+    /// The default is none.</summary>
+    /// <returns>One message per problem.</returns>
+    public virtual IEnumerable<string> GetValidationProblems() => [];
+
     /// <summary>For trigger activities: the payload whose hash starts the workflow when a matching stimulus arrives
     /// (for example the event name), computed from constant inputs; <c>null</c> when the node cannot trigger.</summary>
     /// <returns>The payload, or <c>null</c>.</returns>

@@ -118,6 +118,11 @@ public sealed class WorkflowCompiler
                 }
             }
 
+            foreach (var message in instance.GetValidationProblems())
+            {
+                problems.Add(new ValidationProblem(activity.Id, message));
+            }
+
             var node = new CompiledNode { Index = nodes.Count, Definition = activity, ActivityType = type, Activity = instance, NodeId = activity.NodeId };
             nodes.Add(node);
             byId[activity.Id] = node;
