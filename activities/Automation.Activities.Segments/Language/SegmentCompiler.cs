@@ -313,6 +313,11 @@ public sealed partial class SegmentCompiler
 
             var min = OptionalInt(value, "min", at, 0, 150);
             var max = OptionalInt(value, "max", at, 0, 150);
+            if (HasProblemAt(at))
+            {
+                return null;
+            }
+
             if (min is null && max is null)
             {
                 Problems.Add(new SegmentProblem(at, "'age' needs 'min', 'max' or both (whole years, inclusive)."));

@@ -92,7 +92,7 @@ internal static class RelatedFileReaders
         protected override void ReadLine(JsonElement root, PatientResolver resolver, Utf8Values values, ISink sink)
         {
             var patient = resolver.ResolveProperty(root, "subject");
-            if (patient < 0)
+            if (patient < 0 || TextEquals(root, "status", "entered-in-error"u8) || TextEquals(root, "status", "cancelled"u8))
             {
                 return;
             }
