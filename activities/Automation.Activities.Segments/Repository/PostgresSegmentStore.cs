@@ -50,10 +50,14 @@ internal sealed class PostgresSegmentStore(string connectionString) : SegmentSto
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    public override async ValueTask DisposeAsync()
+    protected override void Dispose(bool disposing)
     {
-        await dataSource.DisposeAsync().ConfigureAwait(false);
-        await base.DisposeAsync().ConfigureAwait(false);
+        if (disposing)
+        {
+            dataSource.Dispose();
+        }
+
+        base.Dispose(disposing);
     }
 
     private static void Bind(NpgsqlCommand command, StoredSegment segment)

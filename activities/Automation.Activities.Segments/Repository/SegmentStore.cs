@@ -5,7 +5,7 @@ namespace Automation.Activities.Segments.Repository;
 /// store: SQLite for the embedded default, PostgreSQL when several server nodes share one database. Documents are
 /// stored as written; validation happens before a write (see <see cref="SegmentRepository"/>).
 /// </summary>
-public abstract class SegmentStore : IAsyncDisposable
+public abstract class SegmentStore : IAsyncDisposable, IDisposable
 {
     /// <summary>Creates the store for a provider.</summary>
     /// <param name="provider"><c>sqlite</c> or <c>postgres</c> (also <c>postgresql</c>), case-insensitive.</param>
@@ -60,9 +60,22 @@ public abstract class SegmentStore : IAsyncDisposable
 
     /// <summary>Releases connections the store holds.</summary>
     /// <returns>A task.</returns>
-    public virtual ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
-        GC.SuppressFinalize(this);
+        Dispose();
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Releases connections the store holds.</summary>
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Releases connections the store holds.</summary>
+    /// <param name="disposing">Called from <see cref="Dispose()"/>.</param>
+    protected virtual void Dispose(bool disposing)
+    {
     }
 }
