@@ -25,6 +25,7 @@ app.MapOpenApi().RequireAuthorization(Policies.ReadWorkflows);
 app.MapAuthEndpoints();
 app.MapWorkflowEndpoints();
 app.MapJourneyEndpoints();
+app.MapSegmentEndpoints();
 app.MapSubscriptionEndpoints();
 app.MapElsaApi();
 app.MapDesigner();

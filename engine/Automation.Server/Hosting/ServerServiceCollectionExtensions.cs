@@ -1,4 +1,5 @@
 using Automation.Activities.Fhir;
+using Automation.Activities.Segments;
 using Automation.Engine.Execution;
 using Automation.Engine.Hosting;
 using Automation.Engine.Persistence;
@@ -21,8 +22,8 @@ internal static class ServerServiceCollectionExtensions
         services.AddOptions<AutomationServerOptions>().BindConfiguration(AutomationServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
         services.AddAutomationEngine();
-        services.AddFhirPatientData(builder.Configuration, Path.GetFullPath(
-            Path.Combine(builder.Configuration["Automation:DataPath"] ?? "data", "patients"), builder.Environment.ContentRootPath));
+        var patientsDirectory = Path.GetFullPath(Path.Combine(builder.Configuration["Automation:DataPath"] ?? "data", "patients"), builder.Environment.ContentRootPath);
+        services.AddFhirPatientData(builder.Configuration, patientsDirectory);
         services.AddSingleton<IWorkflowStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
@@ -35,6 +36,14 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<WorkflowTriggerScheduler>();
         services.AddQuartz(q => q.UseInMemoryStore());
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
+        services.AddSegments(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
+            return Activities.Segments.Repository.SegmentStore.Create(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
+        });
+        services.AddSingleton(provider => new Segments.SegmentPopulation(
+            builder.Configuration["Fhir:Server:BaseUrl"] is { Length: > 0 } ? null : builder.Configuration["Fhir:Directory"] is { Length: > 0 } directory ? directory : patientsDirectory));
+        services.AddHostedService<Segments.SegmentHostService>(); // before the workflows are published: they validate segment ids
         services.AddHostedService<WorkflowHostService>();
         services.AddSingleton(provider =>
         {
