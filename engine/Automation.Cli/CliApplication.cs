@@ -31,6 +31,7 @@ public static class CliApplication
             UsersCommand.Create(input ?? TextReader.Null, output, error),
             FhirCommand.Create(output, error),
             SynthCommand.Create(output, error),
+            SegmentCommand.Create(output, error),
         };
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

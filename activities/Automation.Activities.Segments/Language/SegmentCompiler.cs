@@ -90,6 +90,12 @@ public sealed partial class SegmentCompiler
         return new CompiledSegment(id, null, null, rule, session.References);
     }
 
+    /// <summary>Whether a text is a valid segment id: 1-100 characters, lower-case letters, digits, '.', '_' and '-',
+    /// starting with a letter or digit (so an id is also a safe file name).</summary>
+    /// <param name="id">The text.</param>
+    /// <returns><c>true</c> when valid.</returns>
+    public static bool IsValidId(string? id) => id is not null && IdPattern().IsMatch(id) && !id.Contains("..", StringComparison.Ordinal);
+
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,99}$")]
     internal static partial Regex IdPattern();
 

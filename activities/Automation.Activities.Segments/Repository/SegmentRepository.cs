@@ -150,7 +150,7 @@ public sealed class SegmentRepository
         try
         {
             await RefreshAsync(cancellationToken).ConfigureAwait(false);
-            if (!SegmentCompiler.IdPattern().IsMatch(id))
+            if (!SegmentCompiler.IsValidId(id))
             {
                 throw new SegmentValidationException([new SegmentProblem("$.id", "an id is 1-100 characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit.")]);
             }
