@@ -6,6 +6,9 @@ using Automation.Activities.Fhir.Synthetic;
 using Automation.Activities.Segments.Evaluation;
 using Automation.Activities.Segments.Language;
 using Automation.Activities.Segments.Population;
+using Automation.Engine.Audit;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Automation.Server.Tests;
 
@@ -182,6 +185,50 @@ public sealed class SegmentEndpointTests : IAsyncLifetime
         Assert.Equal(root.GetProperty("held").GetBoolean(), explanation.GetProperty("matched").GetBoolean());
         Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+    }
+
+    [Fact]
+    public async Task ExplainAndEdits_AreAudited_WithTheHashedPatientIdOnly()
+    {
+        var audit = new RecordingAuditLog();
+        var hasher = new PatientIdHasher(new byte[32]);
+        await using var audited = server.WithWebHostBuilder(b => b.ConfigureServices(services =>
+        {
+            services.AddSingleton<IAuditLog>(audit);
+            services.AddSingleton(hasher);
+        }));
+        var client = audited.CreateClient();
+        var token = await ServerFactory.SignInAsync(client, ServerFactory.AdminEmail, ServerFactory.AdminPassword);
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var patient = population.Patients[0].Id;
+
+        var explained = await client.PostAsync($"/api/segments/age-50-75/explain/{patient}", null);
+        Assert.True(explained.IsSuccessStatusCode, $"{explained.StatusCode}: {await explained.Content.ReadAsStringAsync()}");
+        (await client.PutAsync("/api/segments/audited", Json("""{"id":"audited","rules":{"age":{"min":1}}}"""))).EnsureSuccessStatusCode();
+
+        var explain = Assert.Single(audit.Entries, e => e.Action == "segment.explain");
+        Assert.Equal(hasher.Hash(patient), explain.PatientHash);
+        Assert.Equal("age-50-75", explain.Details!["segmentId"]);
+        Assert.DoesNotContain(patient, JsonSerializer.Serialize(audit.Entries), StringComparison.Ordinal);
+        var edit = Assert.Single(audit.Entries, e => e.Action == AuditActions.ConfigurationChange);
+        Assert.Equal(("created", "audited"), (edit.Result, edit.Details!["segmentId"]));
+    }
+
+    private sealed class RecordingAuditLog : IAuditLog
+    {
+        public List<AuditEntry> Entries { get; } = [];
+
+        public Task<IReadOnlyList<AuditRecord>> AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
+        {
+            lock (Entries)
+            {
+                Entries.AddRange(entries);
+                return Task.FromResult<IReadOnlyList<AuditRecord>>([.. entries.Select((e, i) => new AuditRecord(Entries.Count - entries.Count + i + 1, DateTimeOffset.UtcNow, e, "", ""))]);
+            }
+        }
+
+        public Task<IReadOnlyList<AuditRecord>> ReadAsync(long afterSequence, int take, CancellationToken cancellationToken = default) =>
+            Task.FromResult<IReadOnlyList<AuditRecord>>([]);
     }
 
     public async Task DisposeAsync()

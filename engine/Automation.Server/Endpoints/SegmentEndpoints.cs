@@ -5,6 +5,7 @@ using Automation.Activities.Segments.Evaluation;
 using Automation.Activities.Segments.Facts;
 using Automation.Activities.Segments.Language;
 using Automation.Activities.Segments.Repository;
+using Automation.Engine.Audit;
 using Automation.Server.Authorization;
 using Automation.Server.Segments;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -74,6 +75,7 @@ internal static class SegmentEndpoints
         try
         {
             var (stored, created) = await repository.SaveAsync(id, json, cancellationToken).ConfigureAwait(false);
+            await SegmentAudit.RecordAsync(request.HttpContext, AuditActions.ConfigurationChange, created ? "created" : "replaced", id, null).ConfigureAwait(false);
             var saved = new SegmentSaved(stored.Id, stored.UpdatedAt);
             return created ? TypedResults.Created($"/api/segments/{id}", saved) : TypedResults.Ok(saved);
         }
@@ -87,9 +89,14 @@ internal static class SegmentEndpoints
         }
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, SegmentRepository repository, CancellationToken cancellationToken)
+    private static async Task<Results<NoContent, ProblemHttpResult>> DeleteAsync(string id, SegmentRepository repository, HttpContext http, CancellationToken cancellationToken)
     {
         var result = await repository.DeleteAsync(id, cancellationToken).ConfigureAwait(false);
+        if (result.Deleted)
+        {
+            await SegmentAudit.RecordAsync(http, AuditActions.ConfigurationChange, "deleted", id, null).ConfigureAwait(false);
+        }
+
         if (result.ReferencedBy.Count > 0)
         {
             return TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "The segment is referenced.",
@@ -122,7 +129,7 @@ internal static class SegmentEndpoints
     }
 
     private static async Task<Results<Ok<SegmentPreview>, ProblemHttpResult, Microsoft.AspNetCore.Http.HttpResults.ValidationProblem>> PreviewAsync(
-        string id, int? take, SegmentRepository repository, SegmentPopulation population, TimeProvider timeProvider, CancellationToken cancellationToken)
+        string id, int? take, SegmentRepository repository, SegmentPopulation population, TimeProvider timeProvider, HttpContext http, CancellationToken cancellationToken)
     {
         if (take is < 1 or > MaxPreview)
         {
@@ -142,11 +149,13 @@ internal static class SegmentEndpoints
 
         var index = await population.GetAsync(cancellationToken).ConfigureAwait(false);
         var clock = SegmentClock.From(timeProvider);
-        return TypedResults.Ok(new SegmentPreview(id, index.Preview(segment, clock, take ?? DefaultPreview), clock.Now));
+        var ids = index.Preview(segment, clock, take ?? DefaultPreview);
+        await SegmentAudit.RecordAsync(http, SegmentAudit.Preview, "listed", id, null, new Dictionary<string, string> { ["patients"] = ids.Count.ToString(System.Globalization.CultureInfo.InvariantCulture) }).ConfigureAwait(false);
+        return TypedResults.Ok(new SegmentPreview(id, ids, clock.Now));
     }
 
     private static async Task<Results<Ok<SegmentExplanation>, ProblemHttpResult>> ExplainAsync(
-        string id, string patientId, SegmentRepository repository, IPatientDataSource patients, TimeProvider timeProvider, CancellationToken cancellationToken)
+        string id, string patientId, SegmentRepository repository, IPatientDataSource patients, TimeProvider timeProvider, HttpContext http, CancellationToken cancellationToken)
     {
         var segment = await repository.GetCompiledAsync(id, cancellationToken).ConfigureAwait(false);
         if (segment is null)
@@ -160,7 +169,9 @@ internal static class SegmentEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "Not found", detail: $"No patient '{patientId}' (patientId).");
         }
 
-        return TypedResults.Ok(segment.Explain(PatientFactsBuilder.From(context), SegmentClock.From(timeProvider)));
+        var explanation = segment.Explain(PatientFactsBuilder.From(context), SegmentClock.From(timeProvider));
+        await SegmentAudit.RecordAsync(http, SegmentAudit.Explain, explanation.Matched ? "matched" : "not-matched", id, context.Id).ConfigureAwait(false);
+        return TypedResults.Ok(explanation);
     }
 
     private static ProblemHttpResult NotFoundProblem(string id) =>
