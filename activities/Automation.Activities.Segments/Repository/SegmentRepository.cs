@@ -18,7 +18,9 @@ public sealed class SegmentRepository
     private readonly ConcurrentDictionary<string, CompiledSegment> compiled = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim writeLock = new(1, 1);
     private ImmutableDictionary<string, string> documents = ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
-    private long loadedAt = long.MinValue;
+    private readonly Lock refreshGate = new();
+    private Task? refreshing;
+    private long loadedAt;
 
     /// <summary>Creates the repository; call <see cref="InitializeAsync"/> before use.</summary>
     /// <param name="store">The store.</param>
@@ -107,7 +109,7 @@ public sealed class SegmentRepository
         ArgumentNullException.ThrowIfNull(id);
         if (timeProvider.GetElapsedTime(Interlocked.Read(ref loadedAt)) > RefreshInterval || !documents.ContainsKey(id))
         {
-            await RefreshAsync(cancellationToken).ConfigureAwait(false);
+            await SharedRefreshAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (compiled.TryGetValue(id, out var segment))
@@ -123,6 +125,20 @@ public sealed class SegmentRepository
         segment = Compiler.Compile(json, id);
         compiled[id] = segment;
         return segment;
+    }
+
+    // Many running workflows may find the catalogue stale at once: they share one reload.
+    private Task SharedRefreshAsync(CancellationToken cancellationToken)
+    {
+        lock (refreshGate)
+        {
+            if (refreshing is null || refreshing.IsCompleted)
+            {
+                refreshing = RefreshAsync(CancellationToken.None);
+            }
+
+            return refreshing.WaitAsync(cancellationToken);
+        }
     }
 
     /// <summary>Every stored segment (from the store).</summary>
