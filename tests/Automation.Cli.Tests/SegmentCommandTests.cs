@@ -111,8 +111,39 @@ public sealed class SegmentCommandTests : IAsyncLifetime
         Assert.Contains("automation synth", err, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Run_WorkflowWithEvaluateSegment_UsesTheSegmentsFolder()
+    {
+        Environment.SetEnvironmentVariable("AUTOMATION_SEGMENTS", Samples);
+        var index = await PopulationIndex.BuildAsync(population);
+        var band = new SegmentCompiler().Compile(File.ReadAllText(Path.Combine(Samples, "age-50-75.json")));
+        var clock = SegmentClock.From(TimeProvider.System);
+        var inside = index.Patients.First(p => band.Matches(p, clock)).Id;
+        var outside = index.Patients.First(p => !band.Matches(p, clock)).Id;
+        var workflow = Path.Combine(scratch, "segment-flow.json");
+        await File.WriteAllTextAsync(workflow, """
+            {"definitionId":"segment-flow","root":{"type":"Elsa.Flowchart","activities":[
+              {"id":"eval","type":"Healthcare.EvaluateSegment","segment":{"typeName":"String","expression":{"type":"Literal","value":"age-50-75"}},
+               "patient":{"typeName":"Object","expression":{"type":"JavaScript","value":"return input.patient;"}}},
+              {"id":"in","type":"Elsa.WriteLine","text":{"typeName":"String","expression":{"type":"Literal","value":"in the segment"}}},
+              {"id":"out","type":"Elsa.WriteLine","text":{"typeName":"String","expression":{"type":"Literal","value":"not in the segment"}}}],
+             "connections":[{"source":{"activity":"eval","port":"In"},"target":{"activity":"in","port":"In"}},
+                            {"source":{"activity":"eval","port":"Out"},"target":{"activity":"out","port":"In"}}]}}
+            """);
+        var db = "Data Source=" + Path.Combine(scratch, "cli.db");
+
+        var (exitIn, linesIn, errIn) = await RunAsync("run", workflow, "--input", "patient=" + inside, "--patients", population, "--connection", db);
+        var (exitOut, linesOut, _) = await RunAsync("run", workflow, "--input", "patient=" + outside, "--patients", population, "--connection", db);
+
+        Assert.True(exitIn == 0, errIn);
+        Assert.Equal("in the segment", linesIn[0]);
+        Assert.Equal(0, exitOut);
+        Assert.Equal("not in the segment", linesOut[0]);
+    }
+
     public Task DisposeAsync()
     {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         Directory.Delete(population, recursive: true);
         Directory.Delete(scratch, recursive: true);
         return Task.CompletedTask;

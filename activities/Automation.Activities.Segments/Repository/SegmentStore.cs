@@ -24,6 +24,10 @@ public abstract class SegmentStore : IAsyncDisposable, IDisposable
         };
     }
 
+    /// <summary>A store that keeps segments in memory only (the command line seeds it from a folder; tests use it).</summary>
+    /// <returns>The store.</returns>
+    public static SegmentStore InMemory() => new MemorySegmentStore();
+
     /// <summary>Creates the table if it does not exist.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
