@@ -70,6 +70,11 @@ internal static class PatientFileReader
             }
 
             var value = values.Intern(code);
+            if (value is not null && value.Any(char.IsUpper))
+            {
+                value = string.Intern(value.ToLowerInvariant()); // as the patient context's facts: BCP-47 compared in lower case
+            }
+
             if (communication.TryGetProperty("preferred", out var preferred) && preferred.ValueKind == JsonValueKind.True)
             {
                 return value;

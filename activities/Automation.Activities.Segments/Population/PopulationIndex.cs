@@ -55,6 +55,28 @@ public sealed class PopulationIndex
         return byId.TryGetValue(id, out var index) ? patients[index] : null;
     }
 
+    /// <summary>Adds a live behavioural event (from tracking) to a patient's facts, so counts see it without
+    /// re-indexing. Safe while counts run: the patient's event array is replaced, never changed in place.</summary>
+    /// <param name="patientId">The id or reference.</param>
+    /// <param name="engagement">The event; unknown types are ignored.</param>
+    /// <returns><c>true</c> when the patient is indexed and the event was added.</returns>
+    /// <exception cref="ArgumentNullException">An argument is null.</exception>
+    public bool AddEngagement(string patientId, Fhir.Patients.EngagementFact engagement)
+    {
+        ArgumentNullException.ThrowIfNull(engagement);
+        if (Find(patientId) is not { } facts || FactCodes.Engagement(Fhir.Patients.EngagementTypes.Normalize(engagement.Type)) is not { } kind)
+        {
+            return false;
+        }
+
+        lock (facts)
+        {
+            facts.Engagement = [.. facts.Engagement, new EngagementEntry(kind, FactCodes.Minute(engagement.At), engagement.Automated)];
+        }
+
+        return true;
+    }
+
     /// <summary>Counts the patients in a segment, evaluating in parallel on every core.</summary>
     /// <param name="segment">The compiled segment.</param>
     /// <param name="clock">The evaluation instant (the same for every patient).</param>

@@ -74,6 +74,21 @@ public sealed class PopulationIndexTests(PopulationFixture population) : IClassF
     }
 
     [Fact]
+    public async Task AddEngagement_ALiveClick_IsCountedWithoutReindexing()
+    {
+        var index = await PopulationIndex.BuildAsync(population.Directory);
+        var segment = Rules("""{"engagement":{"type":"click","withinDays":1,"min":1}}""");
+        var before = index.CountMatches(segment, Clock);
+        var quiet = index.Patients.First(p => !segment.Matches(p, Clock)).Id;
+
+        Assert.True(index.AddEngagement(quiet, new Automation.Activities.Fhir.Patients.EngagementFact("click", Now.AddHours(-2), MessageId: "m1")));
+        Assert.True(index.AddEngagement(quiet, new Automation.Activities.Fhir.Patients.EngagementFact("open", Now.AddHours(-2), Automated: true)));
+        Assert.False(index.AddEngagement("nobody", new Automation.Activities.Fhir.Patients.EngagementFact("click", Now)));
+
+        Assert.Equal(before + 1, index.CountMatches(segment, Clock));
+    }
+
+    [Fact]
     public void Find_ByIdOrReference()
     {
         var first = population.Index.Patients[0];
