@@ -15,9 +15,8 @@ public sealed class SegmentRepository
 {
     private readonly SegmentStore store;
     private readonly TimeProvider timeProvider;
-    private readonly ConcurrentDictionary<string, CompiledSegment> compiled = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim writeLock = new(1, 1);
-    private ImmutableDictionary<string, string> documents = ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal);
+    private volatile Catalogue catalogue = new(ImmutableDictionary<string, string>.Empty.WithComparers(StringComparer.Ordinal));
     private readonly Lock refreshGate = new();
     private Task? refreshing;
     private long loadedAt;
@@ -36,10 +35,10 @@ public sealed class SegmentRepository
     public TimeSpan RefreshInterval { get; init; } = TimeSpan.FromSeconds(30);
 
     /// <summary>A compiler whose <c>segment</c> references resolve against the catalogue.</summary>
-    public SegmentCompiler Compiler => new(id => documents.GetValueOrDefault(id));
+    public SegmentCompiler Compiler => new(id => catalogue.Documents.GetValueOrDefault(id));
 
     /// <summary>The ids in the catalogue (no store round trip).</summary>
-    public IReadOnlyCollection<string> Ids => documents.Keys.ToList();
+    public IReadOnlyCollection<string> Ids => catalogue.Documents.Keys.ToList();
 
     /// <summary>Creates the table, adds the seed files whose ids are not stored yet, and loads the catalogue. Seed
     /// files that do not validate are skipped and reported.</summary>
@@ -60,7 +59,7 @@ public sealed class SegmentRepository
         var seeds = Directory.GetFiles(seedDirectory, "*.json").Order(StringComparer.Ordinal)
             .Select(path => (Path: path, Json: File.ReadAllText(path), Id: ReadId(File.ReadAllText(path))))
             .ToList();
-        var pool = documents.ToDictionary(StringComparer.Ordinal);
+        var pool = catalogue.Documents.ToDictionary(StringComparer.Ordinal);
         foreach (var seed in seeds.Where(s => s.Id is not null))
         {
             pool.TryAdd(seed.Id!, seed.Json);
@@ -89,15 +88,14 @@ public sealed class SegmentRepository
     public async Task RefreshAsync(CancellationToken cancellationToken = default)
     {
         var stored = await store.ListAsync(cancellationToken).ConfigureAwait(false);
-        documents = stored.ToImmutableDictionary(s => s.Id, s => s.Document, StringComparer.Ordinal);
-        compiled.Clear();
+        catalogue = new Catalogue(stored.ToImmutableDictionary(s => s.Id, s => s.Document, StringComparer.Ordinal));
         Interlocked.Exchange(ref loadedAt, timeProvider.GetTimestamp());
     }
 
     /// <summary>Whether the catalogue holds a segment (no store round trip: used by publish-time validation).</summary>
     /// <param name="id">The id.</param>
     /// <returns><c>true</c> when it exists.</returns>
-    public bool Contains(string id) => id is not null && documents.ContainsKey(id);
+    public bool Contains(string id) => id is not null && catalogue.Documents.ContainsKey(id);
 
     /// <summary>The compiled segment, from the catalogue (reloaded first when stale or when the id is unknown).</summary>
     /// <param name="id">The id.</param>
@@ -107,23 +105,25 @@ public sealed class SegmentRepository
     public async Task<CompiledSegment?> GetCompiledAsync(string id, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(id);
-        if (timeProvider.GetElapsedTime(Interlocked.Read(ref loadedAt)) > RefreshInterval || !documents.ContainsKey(id))
+        if (timeProvider.GetElapsedTime(Interlocked.Read(ref loadedAt)) > RefreshInterval || !catalogue.Documents.ContainsKey(id))
         {
             await SharedRefreshAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (compiled.TryGetValue(id, out var segment))
+        // Compiled segments belong to the snapshot they were compiled from, so a reload never keeps a stale one.
+        var current = catalogue;
+        if (current.Compiled.TryGetValue(id, out var segment))
         {
             return segment;
         }
 
-        if (documents.GetValueOrDefault(id) is not { } json)
+        if (current.Documents.GetValueOrDefault(id) is not { } json)
         {
             return null;
         }
 
-        segment = Compiler.Compile(json, id);
-        compiled[id] = segment;
+        segment = new SegmentCompiler(other => current.Documents.GetValueOrDefault(other)).Compile(json, id);
+        current.Compiled[id] = segment;
         return segment;
     }
 
@@ -171,7 +171,7 @@ public sealed class SegmentRepository
                 throw new SegmentValidationException([new SegmentProblem("$.id", "an id is 1-100 characters: lower-case letters, digits, '.', '_' and '-', starting with a letter or digit.")]);
             }
 
-            var proposed = documents.SetItem(id, json);
+            var proposed = catalogue.Documents.SetItem(id, json);
             var compiler = new SegmentCompiler(other => proposed.GetValueOrDefault(other));
             var problems = compiler.Validate(json, id);
             if (problems.Count == 0)
@@ -209,8 +209,8 @@ public sealed class SegmentRepository
         {
             await RefreshAsync(cancellationToken).ConfigureAwait(false);
             var compiler = Compiler;
-            var referrers = documents.Keys.Where(other => other != id)
-                .Where(other => { try { return compiler.Compile(documents[other], other).References.Contains(id, StringComparer.Ordinal); } catch (SegmentValidationException) { return false; } })
+            var referrers = catalogue.Documents.Keys.Where(other => other != id)
+                .Where(other => { try { return compiler.Compile(catalogue.Documents[other], other).References.Contains(id, StringComparer.Ordinal); } catch (SegmentValidationException) { return false; } })
                 .Order(StringComparer.Ordinal).ToList();
             if (referrers.Count > 0)
             {
@@ -240,5 +240,10 @@ public sealed class SegmentRepository
         {
             return null;
         }
+    }
+
+    private sealed record Catalogue(ImmutableDictionary<string, string> Documents)
+    {
+        public ConcurrentDictionary<string, CompiledSegment> Compiled { get; } = new(StringComparer.Ordinal);
     }
 }
