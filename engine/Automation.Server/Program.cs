@@ -2,14 +2,18 @@ using System.Text.Json.Serialization;
 using Automation.Designer;
 using Automation.Server.Authentication;
 using Automation.Server.Authorization;
+using Automation.Server.Demo;
 using Automation.Server.Elsa;
 using Automation.Server.Endpoints;
 using Automation.Server.Fhir;
 using Automation.Server.Hosting;
+using Automation.Server.Reports;
+using Automation.Server.Portal;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddAutomationServer();
+builder.AddPortalServer();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
 var app = builder.Build();
@@ -26,7 +30,14 @@ app.MapAuthEndpoints();
 app.MapWorkflowEndpoints();
 app.MapJourneyEndpoints();
 app.MapSegmentEndpoints();
+app.MapReportEndpoints();
+if (app.Configuration.GetValue<bool>("Automation:Demo:Enabled"))
+{
+    app.MapDemoMailEndpoints();
+}
+
 app.MapSubscriptionEndpoints();
+app.MapPortalEndpoints();
 app.MapElsaApi();
 app.MapDesigner();
 app.MapGet("/", () => Results.Redirect(DesignerEndpoints.BasePath + "/")).ExcludeFromDescription();

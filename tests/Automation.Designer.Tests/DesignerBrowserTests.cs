@@ -223,6 +223,30 @@ public sealed class DesignerBrowserTests(DesignerHost host, ITestOutputHelper ou
         throw new TimeoutException("The expected state was not reached within 30 s.");
     }
 
+    [Fact]
+    public async Task ReportPage_ForAJourneyThatRan_DrawsTheFunnelAndListsTheSteps()
+    {
+        using (var admin = await host.AdminClientAsync())
+        {
+            (await admin.PostAsJsonAsync("/api/workflows/hello-world/execute", new { input = new { } })).EnsureSuccessStatusCode();
+        }
+
+        var auditor = await host.CreateUserAsync("auditor");
+        var page = await host.SignedInPageAsync(auditor);
+        await GuardAsync(page, nameof(ReportPage_ForAJourneyThatRan_DrawsTheFunnelAndListsTheSteps), async () =>
+        {
+            await page.GotoAsync(host.BaseUrl + "/designer/reports.html?id=hello-world");
+
+            var greet = page.Locator("[data-test=steps] tr[data-activity-id=greet]");
+            await Assertions.Expect(greet).ToContainTextAsync("Elsa.WriteLine");
+            Assert.True(int.Parse(await greet.Locator("td.num").InnerTextAsync(), System.Globalization.CultureInfo.InvariantCulture) >= 1);
+
+            // Chart.js drew into the canvases (a chart object exists and has data), in the browser, not on the server.
+            Assert.True(await page.EvaluateAsync<bool>("() => { const c = Chart.getChart(document.getElementById('funnel')); return !!c && c.data.datasets[0].data[0] >= 1; }"));
+            Assert.True(await page.EvaluateAsync<bool>("() => !!Chart.getChart(document.getElementById('methods'))"));
+        });
+    }
+
     private async Task GuardAsync(IPage page, string name, Func<Task> test)
     {
         try

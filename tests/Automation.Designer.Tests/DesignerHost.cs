@@ -17,12 +17,8 @@ public sealed class DesignerHost : IAsyncLifetime
     public const string AdminEmail = "admin@hospital.test";
     public const string Password = "designer test password";
 
-    private static readonly string Configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
-    private static readonly string Repository = Path.GetFullPath(Path.Combine(AppContext.BaseDirectory, "../../../../.."));
-
     private readonly string data = Directory.CreateTempSubdirectory("automation-designer-").FullName;
-    private readonly StringWriter serverLog = new();
-    private Process? server;
+    private ServerProcess? server;
     private string? adminToken;
     private IPlaywright? playwright;
 
@@ -30,50 +26,26 @@ public sealed class DesignerHost : IAsyncLifetime
 
     public IBrowser Browser { get; private set; } = null!;
 
-    public string ServerLog
-    {
-        get
-        {
-            lock (serverLog)
-            {
-                return serverLog.ToString();
-            }
-        }
-    }
+    public string ServerLog => server?.Log ?? "";
 
     public async Task InitializeAsync()
     {
-        var port = FreePort();
-        BaseUrl = $"http://127.0.0.1:{port}";
-        var serverBin = Path.Combine(Repository, "engine/Automation.Server/bin", Configuration, "net10.0");
-        CopyDirectory(Path.Combine(Repository, "activities/samples/Acme.SamplePlugin/bin", Configuration, "net10.0"), Path.Combine(data, "plugins", "Acme.SamplePlugin"));
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(serverBin, "Automation.Server.dll"), "--urls", BaseUrl])
+        CopyDirectory(Path.Combine(ServerProcess.Repository, "activities/samples/Acme.SamplePlugin/bin", ServerProcess.Configuration, "net10.0"), Path.Combine(data, "plugins", "Acme.SamplePlugin"));
+        server = await ServerProcess.StartAsync(new Dictionary<string, string>
         {
-            WorkingDirectory = serverBin,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Automation__DataPath"] = data;
-        start.Environment["Automation__PluginsPath"] = Path.Combine(data, "plugins");
-        start.Environment["Automation__WorkflowsPath"] = Path.Combine(Repository, "workflows");
-        start.Environment["Automation__Auth__InitialAdmin__Email"] = AdminEmail;
-        start.Environment["Automation__Auth__InitialAdmin__Password"] = Password;
-        server = Process.Start(start)!;
-        server.OutputDataReceived += (_, e) => Append(e.Data);
-        server.ErrorDataReceived += (_, e) => Append(e.Data);
-        server.BeginOutputReadLine();
-        server.BeginErrorReadLine();
-        await WaitUntilReadyAsync();
+            ["Automation__DataPath"] = data,
+            ["Automation__PluginsPath"] = Path.Combine(data, "plugins"),
+            ["Automation__WorkflowsPath"] = Path.Combine(ServerProcess.Repository, "workflows"),
+            ["Automation__Auth__InitialAdmin__Email"] = AdminEmail,
+            ["Automation__Auth__InitialAdmin__Password"] = Password,
 
-        playwright = await Playwright.CreateAsync();
-        Browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            // The embedded demo runs as a new user's first start would (synthetic patients, SMTP capture), on a free port.
+            ["Automation__Demo__Enabled"] = "true",
+            ["Automation__Demo__SmtpPort"] = ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
+        BaseUrl = server.BaseUrl;
+        playwright = await Playwright.CreateAsync();
+        Browser = await ServerProcess.LaunchChromiumAsync(playwright);
     }
 
     /// <summary>An API client signed in as the admin (one sign-in per run: sign-in is rate-limited).</summary>
@@ -126,13 +98,11 @@ public sealed class DesignerHost : IAsyncLifetime
         }
 
         playwright?.Dispose();
-        if (server is { HasExited: false })
+        if (server is not null)
         {
-            server.Kill(entireProcessTree: true);
-            await server.WaitForExitAsync();
+            await server.DisposeAsync();
         }
 
-        server?.Dispose();
         Directory.Delete(data, recursive: true);
     }
 
@@ -141,59 +111,6 @@ public sealed class DesignerHost : IAsyncLifetime
         var response = await client.PostAsJsonAsync("/api/auth/sign-in", new { email, password });
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accessToken").GetString()!;
-    }
-
-    private async Task WaitUntilReadyAsync()
-    {
-        using var client = new HttpClient { BaseAddress = new Uri(BaseUrl), Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (server!.HasExited)
-            {
-                throw new InvalidOperationException("The server exited during start-up:\n" + ServerLog);
-            }
-
-            try
-            {
-                if ((await client.GetAsync("/health/ready")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-            catch (TaskCanceledException)
-            {
-                // Not answering yet.
-            }
-
-            await Task.Delay(250);
-        }
-
-        throw new TimeoutException("The server did not become ready in 90 s:\n" + ServerLog);
-    }
-
-    private void Append(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (serverLog)
-        {
-            serverLog.WriteLine(line);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private static void CopyDirectory(string source, string target)

@@ -9,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Automation.Server.Tests;
 
 /// <summary>A server on a given SQLite data folder and workflows folder, with a configured first admin.</summary>
-internal sealed class ServerFactory(string dataFolder, string workflowsFolder, StringWriter console, IReadOnlyDictionary<string, string>? settings = null) : WebApplicationFactory<Program>
+internal sealed class ServerFactory(string dataFolder, string workflowsFolder, StringWriter console, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null) : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@hospital.test";
     public const string AdminPassword = "correct horse battery staple";
@@ -18,6 +18,7 @@ internal sealed class ServerFactory(string dataFolder, string workflowsFolder, S
     {
         builder.UseSetting("Automation:DataPath", dataFolder);
         builder.UseSetting("Automation:WorkflowsPath", workflowsFolder);
+        builder.UseSetting("Automation:Demo:Enabled", "false");
         builder.UseSetting("Automation:PluginsPath", Path.Combine(dataFolder, "plugins"));
         builder.UseSetting("Automation:Auth:InitialAdmin:Email", AdminEmail);
         builder.UseSetting("Automation:Auth:InitialAdmin:Password", AdminPassword);
@@ -26,7 +27,11 @@ internal sealed class ServerFactory(string dataFolder, string workflowsFolder, S
             builder.UseSetting(key, value);
         }
 
-        builder.ConfigureServices(services => services.AddSingleton(new WorkflowConsole(console)));
+        builder.ConfigureServices(collection =>
+        {
+            collection.AddSingleton(new WorkflowConsole(console));
+            services?.Invoke(collection);
+        });
     }
 
     /// <summary>A client signed in as the first admin, or as a new user of <paramref name="role"/> the admin creates.</summary>

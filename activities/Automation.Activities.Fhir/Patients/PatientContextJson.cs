@@ -17,6 +17,7 @@ internal static class PatientContextJson
         ["email"] = p.Email,
         ["phone"] = p.Phone,
         ["language"] = p.Language,
+        ["timeZone"] = UsTimeZones.ForState(p.Address?.State),
         ["address"] = p.Address is null ? null : new Dictionary<string, object?>
         {
             ["line"] = p.Address.Line, ["city"] = p.Address.City, ["state"] = p.Address.State, ["postalCode"] = p.Address.PostalCode,

@@ -65,6 +65,8 @@ const Shell = (() => {
       <nav>
         <a href="index.html" data-page="journeys">Journeys</a>
         <a href="instances.html" data-page="instances">Instances</a>
+        <a href="reports.html" data-page="reports">Reports</a>
+        <a href="mail.html" data-page="mail">Captured mail</a>
       </nav>
       <span class="user"><span data-test="user"></span><button type="button" data-test="sign-out">Sign out</button></span>`;
     el.querySelector(`[data-page="${active}"]`)?.classList.add("active");

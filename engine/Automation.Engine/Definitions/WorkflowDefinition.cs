@@ -42,6 +42,15 @@ public sealed class WorkflowDefinition
     /// <summary>Whether this is the published version.</summary>
     public bool IsPublished { get => Json.GetBool(Document, "isPublished") ?? false; set => Document["isPublished"] = value; }
 
+    /// <summary>The journey's re-entry rule, from <c>customProperties["automation:reentry"]</c>: <c>notWhileActive</c>
+    /// means a trigger does not start a second instance for a correlation id (a patient) that already has a running or
+    /// suspended one. Audience entries always apply the rule.</summary>
+    public bool SingleActivePerCorrelation =>
+        Document["customProperties"] is System.Text.Json.Nodes.JsonObject properties
+        && properties["automation:reentry"] is System.Text.Json.Nodes.JsonValue value
+        && value.TryGetValue<string>(out var rule)
+        && string.Equals(rule, "notWhileActive", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>When the version was created.</summary>
     public DateTimeOffset? CreatedAt
     {

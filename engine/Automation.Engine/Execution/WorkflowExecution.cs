@@ -22,7 +22,7 @@ internal sealed class WorkflowExecution
         this.ids = ids;
         Console = console;
         CancellationToken = cancellationToken;
-        ExpressionContext = new ExpressionContext(state);
+        ExpressionContext = new ExpressionContext(state, timeProvider);
     }
 
     public CompiledWorkflow Workflow { get; }

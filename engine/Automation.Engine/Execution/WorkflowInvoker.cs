@@ -41,8 +41,15 @@ public sealed class WorkflowInvoker
     public async ValueTask<WorkflowRunResult> StartAsync(WorkflowDefinition definition, StartWorkflowOptions? start = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        start ??= new StartWorkflowOptions();
-        var workflow = compiler.Compile(definition);
+        return await StartCompiledAsync(definition, compiler.Compile(definition), start ?? new StartWorkflowOptions(), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Compiles a definition once for many starts (bulk journeys).</summary>
+    internal CompiledWorkflow Compile(WorkflowDefinition definition) => compiler.Compile(definition);
+
+    /// <summary>Starts an instance of an already compiled definition.</summary>
+    internal async ValueTask<WorkflowRunResult> StartCompiledAsync(WorkflowDefinition definition, CompiledWorkflow workflow, StartWorkflowOptions start, CancellationToken cancellationToken)
+    {
         var now = timeProvider.GetUtcNow();
         var state = new WorkflowState
         {

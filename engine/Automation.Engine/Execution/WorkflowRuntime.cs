@@ -168,6 +168,33 @@ public sealed partial class WorkflowRuntime
         return resumed;
     }
 
+    /// <summary>Starts many instances of one definition and commits them in one transaction (bulk journeys), then acts
+    /// on their effects. All or nothing: when the commit fails, no instance of the batch exists.</summary>
+    /// <param name="definition">The definition version.</param>
+    /// <param name="starts">One entry per instance.</param>
+    /// <param name="cancellationToken">Cancels the run; nothing is committed then.</param>
+    /// <returns>The results, in order.</returns>
+    /// <exception cref="WorkflowConcurrencyException">An instance id of the batch already exists.</exception>
+    public async Task<IReadOnlyList<WorkflowRunResult>> StartBatchAsync(WorkflowDefinition definition, IReadOnlyList<StartWorkflowOptions> starts, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(starts);
+        var workflow = invoker.Compile(definition);
+        var runs = new WorkflowRunResult[starts.Count];
+
+        // Runs are independent until the commit, so they use every core; activities await I/O (patient reads) in parallel.
+        await Parallel.ForAsync(0, starts.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 2, CancellationToken = cancellationToken }, async (i, token) =>
+            runs[i] = await invoker.StartCompiledAsync(definition, workflow, starts[i], token).ConfigureAwait(false)).ConfigureAwait(false);
+        var results = runs.ToList();
+
+        await store.CommitBatchAsync(results.ConvertAll(r => new WorkflowCommit(r.State, 0, r.Journal) { Outbox = r.Outbox }), cancellationToken).ConfigureAwait(false);
+        foreach (var result in results)
+        {
+            await AfterCommitAsync(result, 0, cancellationToken).ConfigureAwait(false);
+        }
+
+        return results;
+    }
+
     private async Task<WorkflowRunResult> StartCoreAsync(WorkflowDefinition definition, StartWorkflowOptions? start, int depth, CancellationToken cancellationToken)
     {
         var result = await invoker.StartAsync(definition, start, cancellationToken).ConfigureAwait(false);
@@ -238,6 +265,18 @@ public sealed partial class WorkflowRuntime
             }
             catch (WorkflowValidationException)
             {
+                continue;
+            }
+
+            if (triggers.All(t => t.Hash != hash))
+            {
+                continue;
+            }
+
+            if (correlationId is not null && definition.SingleActivePerCorrelation
+                && (await store.FindActiveCorrelationIdsAsync(definition.DefinitionId, [correlationId], cancellationToken).ConfigureAwait(false)).Count > 0)
+            {
+                LogReentrySkipped(definition.DefinitionId, correlationId);
                 continue;
             }
 
@@ -341,6 +380,9 @@ public sealed partial class WorkflowRuntime
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Instance {InstanceId} cancelled")]
     private partial void LogCancelled(string instanceId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trigger did not start {DefinitionId}: correlation {CorrelationId} is already in it (re-entry rule)")]
+    private partial void LogReentrySkipped(string definitionId, string correlationId);
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Instance {InstanceId} published events at nesting depth {Depth}; not dispatched to stop an event loop")]
     private partial void LogEventDepth(string instanceId, int depth);

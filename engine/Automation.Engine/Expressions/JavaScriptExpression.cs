@@ -10,7 +10,8 @@ namespace Automation.Engine.Expressions;
 /// <summary>
 /// A JavaScript expression run by Jint in a sandbox: strict mode, time, statement, memory and recursion limits, and no
 /// CLR interop. Scripts see plain JSON values: <c>variables</c>, <c>input</c>, <c>outputs</c>, <c>correlationId</c>,
-/// <c>workflowInstanceId</c>, and the helpers <c>getVariable(name)</c> and <c>getInput(name)</c>.
+/// <c>workflowInstanceId</c>, <c>now</c> (the engine clock, ISO 8601, so scripts agree with timers under a test clock), and
+/// the helpers <c>getVariable(name)</c> and <c>getInput(name)</c>.
 /// </summary>
 internal sealed class JavaScriptExpression : CompiledExpression
 {
@@ -76,6 +77,7 @@ internal sealed class JavaScriptExpression : CompiledExpression
             engine.SetValue("outputs", parser.Parse(System.Text.Json.JsonSerializer.Serialize(state.Outputs)));
             engine.SetValue("correlationId", state.CorrelationId is null ? JsValue.Null : new JsString(state.CorrelationId));
             engine.SetValue("workflowInstanceId", state.InstanceId);
+            engine.SetValue("now", context.Now.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
             engine.Execute(in PreparedPrelude);
             var result = engine.Evaluate(in script);
             return ToPlain(engine, result);

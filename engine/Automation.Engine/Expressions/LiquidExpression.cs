@@ -58,6 +58,7 @@ internal sealed class LiquidExpression : CompiledExpression
             ["CorrelationId"] = state.CorrelationId,
             ["InstanceId"] = state.InstanceId,
             ["DefinitionId"] = state.DefinitionId,
+            ["Now"] = context.Now,
         });
         try
         {

@@ -26,6 +26,7 @@ public static class EngineServiceCollectionExtensions
         services.TryAddSingleton<WorkflowCompiler>();
         services.TryAddSingleton<WorkflowInvoker>();
         services.TryAddSingleton<WorkflowRuntime>();
+        services.TryAddSingleton<Audience.AudienceEntry>();
         services.TryAddSingleton<Outbox.OutboxSignal>();
         services.TryAddSingleton<Definitions.WorkflowDefinitionService>();
         return services;

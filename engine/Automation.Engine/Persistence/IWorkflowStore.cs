@@ -145,4 +145,43 @@ public interface IWorkflowStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>Whether this caller removed it (so it, and nobody else, must deliver it).</returns>
     Task<bool> DeleteStimulusAsync(string stimulusId, CancellationToken cancellationToken = default);
+
+    /// <summary>Which of these instance ids exist (any status). One round trip for a whole batch.</summary>
+    /// <param name="instanceIds">The ids to look for.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The ids that exist.</returns>
+    Task<IReadOnlySet<string>> FindExistingInstanceIdsAsync(IReadOnlyCollection<string> instanceIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Which of these correlation ids have a running or suspended instance of a definition (the re-entry rule:
+    /// a patient is in a journey at most once at a time). One round trip for a whole batch.</summary>
+    /// <param name="definitionId">The definition id.</param>
+    /// <param name="correlationIds">The correlation ids (patient ids) to look for.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The correlation ids with an active instance.</returns>
+    Task<IReadOnlySet<string>> FindActiveCorrelationIdsAsync(string definitionId, IReadOnlyCollection<string> correlationIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Inserts or replaces an audience run's progress record.</summary>
+    /// <param name="run">The run.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>A task.</returns>
+    Task SaveAudienceRunAsync(Audience.AudienceRun run, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads an audience run's progress record.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The run, or <c>null</c>.</returns>
+    Task<Audience.AudienceRun?> GetAudienceRunAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>Lists audience runs, newest first.</summary>
+    /// <param name="definitionId">Only this journey, when set.</param>
+    /// <param name="take">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The runs.</returns>
+    Task<IReadOnlyList<Audience.AudienceRun>> ListAudienceRunsAsync(string? definitionId, int take, CancellationToken cancellationToken = default);
+
+    /// <summary>Aggregates a journey's instances by status and its journal by activity and outcome (reports).</summary>
+    /// <param name="definitionId">The definition id.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The statistics.</returns>
+    Task<JourneyStatistics> GetJourneyStatisticsAsync(string definitionId, CancellationToken cancellationToken = default);
 }

@@ -45,4 +45,12 @@ public interface INotificationInbox
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The states.</returns>
     Task<IReadOnlyList<SubscriptionState>> ListStatesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Records what one notification brought in a single transaction: the new events (those whose dedupe key
+    /// is already stored are ignored) and the subscription's updated state. The endpoint's one round trip per request.</summary>
+    /// <param name="state">The subscription state after this notification.</param>
+    /// <param name="notifications">The events to queue.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>How many events were new.</returns>
+    Task<int> AcceptAsync(SubscriptionState state, IReadOnlyList<FhirNotification> notifications, CancellationToken cancellationToken = default);
 }

@@ -76,5 +76,19 @@ internal static class PostgresMigrations
             CREATE INDEX IF NOT EXISTS ix_stimuli_hash ON stimuli (hash, created_at);
             CREATE INDEX IF NOT EXISTS ix_stimuli_expires ON stimuli (expires_at);
             """),
+        new(20, """
+            CREATE TABLE IF NOT EXISTS audience_runs (
+                run_id text PRIMARY KEY,
+                definition_id text NOT NULL,
+                definition_version_id text NOT NULL,
+                status text NOT NULL,
+                position bigint NOT NULL,
+                entered bigint NOT NULL,
+                skipped bigint NOT NULL,
+                started_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                error text NULL);
+            CREATE INDEX IF NOT EXISTS ix_instances_definition_correlation ON instances (definition_id, correlation_id);
+            """),
     ];
 }

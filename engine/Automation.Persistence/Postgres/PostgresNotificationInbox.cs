@@ -31,6 +31,12 @@ public sealed class PostgresNotificationInbox : INotificationInbox, IAsyncDispos
     private const string Columns = "id, subscription, dedupe_key, focus, resource, received_at";
     private const string StateColumns = "subscription, status, topic, last_event_number, gaps, last_seen_at";
 
+    private const string SaveStateSql = $"""
+        INSERT INTO fhir_subscriptions ({StateColumns}) VALUES ($1, $2, $3, $4, $5, $6)
+        ON CONFLICT (subscription) DO UPDATE SET status = excluded.status, topic = excluded.topic,
+            last_event_number = excluded.last_event_number, gaps = excluded.gaps, last_seen_at = excluded.last_seen_at
+        """;
+
     private readonly NpgsqlDataSource dataSource;
     private readonly PostgresCommands db;
 
@@ -55,6 +61,37 @@ public sealed class PostgresNotificationInbox : INotificationInbox, IAsyncDispos
     }
 
     /// <inheritdoc />
+    public async Task<int> AcceptAsync(SubscriptionState state, IReadOnlyList<FhirNotification> notifications, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(notifications);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        foreach (var n in notifications)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand($"INSERT INTO fhir_notifications ({Columns}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (subscription, dedupe_key) DO NOTHING")
+            {
+                Parameters = { Text(n.Id), Text(n.Subscription), Text(n.DedupeKey), Text(n.Focus), Text(n.ResourceJson), Instant(n.ReceivedAt) },
+            });
+        }
+
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(SaveStateSql)
+        {
+            Parameters = { Text(state.Subscription), Text(state.Status), Text(state.Topic), Long(state.LastEventNumber), Text(state.Gaps), Instant(state.LastSeenAt) },
+        });
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        var accepted = 0;
+        for (var i = 0; i < notifications.Count; i++)
+        {
+            accepted += batch.BatchCommands[i].RecordsAffected;
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return accepted;
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<FhirNotification>> PendingAsync(int max, CancellationToken cancellationToken = default) =>
         await db.QueryAsync($"SELECT {Columns} FROM fhir_notifications WHERE processed_at IS NULL ORDER BY received_at, id LIMIT $1", Read, cancellationToken, Long(max)).ConfigureAwait(false);
 
@@ -70,11 +107,7 @@ public sealed class PostgresNotificationInbox : INotificationInbox, IAsyncDispos
     public Task SaveStateAsync(SubscriptionState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return db.ExecuteAsync($"""
-            INSERT INTO fhir_subscriptions ({StateColumns}) VALUES ($1, $2, $3, $4, $5, $6)
-            ON CONFLICT (subscription) DO UPDATE SET status = excluded.status, topic = excluded.topic,
-                last_event_number = excluded.last_event_number, gaps = excluded.gaps, last_seen_at = excluded.last_seen_at
-            """, cancellationToken, Text(state.Subscription), Text(state.Status), Text(state.Topic), Long(state.LastEventNumber), Text(state.Gaps), Instant(state.LastSeenAt));
+        return db.ExecuteAsync(SaveStateSql, cancellationToken, Text(state.Subscription), Text(state.Status), Text(state.Topic), Long(state.LastEventNumber), Text(state.Gaps), Instant(state.LastSeenAt));
     }
 
     /// <inheritdoc />

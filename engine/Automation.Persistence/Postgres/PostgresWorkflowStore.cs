@@ -13,7 +13,7 @@ namespace Automation.Persistence.Postgres;
 /// The server <see cref="IWorkflowStore"/> on PostgreSQL (Npgsql). Tables live in the connection's current schema, so a
 /// <c>Search Path</c> in the connection string selects it. Bulk commits of new instances use binary COPY.
 /// </summary>
-public sealed class PostgresWorkflowStore : IWorkflowStore, IAsyncDisposable, IDisposable
+public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDisposable, IDisposable
 {
     private const string BookmarkColumns = "id, instance_id, activity_id, activity_node_id, name, hash, correlation_id, payload, resume_at, created_at";
 

@@ -30,6 +30,16 @@ internal sealed class SqliteCommands(string connectionString)
         return list;
     }
 
+    /// <summary>Runs statements in one immediate (write-locking) transaction.</summary>
+    public async Task<T> InTransactionAsync<T>(Func<SqliteConnection, SqliteTransaction, Task<T>> work, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: false);
+        var result = await work(connection, transaction).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
     public static string Prepare(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);

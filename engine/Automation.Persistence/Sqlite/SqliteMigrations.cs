@@ -76,5 +76,19 @@ internal static class SqliteMigrations
             CREATE INDEX IF NOT EXISTS ix_stimuli_hash ON stimuli (hash, created_at);
             CREATE INDEX IF NOT EXISTS ix_stimuli_expires ON stimuli (expires_at);
             """),
+        new(20, """
+            CREATE TABLE IF NOT EXISTS audience_runs (
+                run_id TEXT PRIMARY KEY NOT NULL,
+                definition_id TEXT NOT NULL,
+                definition_version_id TEXT NOT NULL,
+                status TEXT NOT NULL,
+                position INTEGER NOT NULL,
+                entered INTEGER NOT NULL,
+                skipped INTEGER NOT NULL,
+                started_at INTEGER NOT NULL,
+                updated_at INTEGER NOT NULL,
+                error TEXT NULL);
+            CREATE INDEX IF NOT EXISTS ix_instances_definition_correlation ON instances (definition_id, correlation_id);
+            """),
     ];
 }

@@ -31,6 +31,14 @@ public sealed class SqliteNotificationInbox : INotificationInbox
     private const string Columns = "id, subscription, dedupe_key, focus, resource, received_at";
     private const string StateColumns = "subscription, status, topic, last_event_number, gaps, last_seen_at";
 
+    private const string InsertSql = $"INSERT INTO fhir_notifications ({Columns}) VALUES ($id, $subscription, $key, $focus, $resource, $at) ON CONFLICT (subscription, dedupe_key) DO NOTHING";
+
+    private const string SaveStateSql = $"""
+        INSERT INTO fhir_subscriptions ({StateColumns}) VALUES ($name, $status, $topic, $last, $gaps, $seen)
+        ON CONFLICT (subscription) DO UPDATE SET status = excluded.status, topic = excluded.topic,
+            last_event_number = excluded.last_event_number, gaps = excluded.gaps, last_seen_at = excluded.last_seen_at
+        """;
+
     private readonly SqliteCommands db;
 
     /// <summary>Creates the inbox.</summary>
@@ -44,15 +52,33 @@ public sealed class SqliteNotificationInbox : INotificationInbox
     public async Task<bool> TryEnqueueAsync(FhirNotification notification, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(notification);
-        return await db.ExecuteAsync($"INSERT INTO fhir_notifications ({Columns}) VALUES ($id, $subscription, $key, $focus, $resource, $at) ON CONFLICT (subscription, dedupe_key) DO NOTHING", c =>
+        return await db.ExecuteAsync(InsertSql, c => BindNotification(c, notification), cancellationToken).ConfigureAwait(false) == 1;
+    }
+
+    /// <inheritdoc />
+    public Task<int> AcceptAsync(SubscriptionState state, IReadOnlyList<FhirNotification> notifications, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(notifications);
+        return db.InTransactionAsync(async (connection, transaction) =>
         {
-            c.Parameters.AddWithValue("$id", notification.Id);
-            c.Parameters.AddWithValue("$subscription", notification.Subscription);
-            c.Parameters.AddWithValue("$key", notification.DedupeKey);
-            c.Parameters.AddWithValue("$focus", (object?)notification.Focus ?? DBNull.Value);
-            c.Parameters.AddWithValue("$resource", (object?)notification.ResourceJson ?? DBNull.Value);
-            c.Parameters.AddWithValue("$at", StoreValues.ToUnixMicros(notification.ReceivedAt));
-        }, cancellationToken).ConfigureAwait(false) == 1;
+            var accepted = 0;
+            foreach (var notification in notifications)
+            {
+                await using var insert = connection.CreateCommand();
+                insert.Transaction = transaction;
+                insert.CommandText = InsertSql;
+                BindNotification(insert, notification);
+                accepted += await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await using var save = connection.CreateCommand();
+            save.Transaction = transaction;
+            save.CommandText = SaveStateSql;
+            BindState(save, state);
+            await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            return accepted;
+        }, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -78,24 +104,32 @@ public sealed class SqliteNotificationInbox : INotificationInbox
     public Task SaveStateAsync(SubscriptionState state, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(state);
-        return db.ExecuteAsync($"""
-            INSERT INTO fhir_subscriptions ({StateColumns}) VALUES ($name, $status, $topic, $last, $gaps, $seen)
-            ON CONFLICT (subscription) DO UPDATE SET status = excluded.status, topic = excluded.topic,
-                last_event_number = excluded.last_event_number, gaps = excluded.gaps, last_seen_at = excluded.last_seen_at
-            """, c =>
-        {
-            c.Parameters.AddWithValue("$name", state.Subscription);
-            c.Parameters.AddWithValue("$status", (object?)state.Status ?? DBNull.Value);
-            c.Parameters.AddWithValue("$topic", (object?)state.Topic ?? DBNull.Value);
-            c.Parameters.AddWithValue("$last", state.LastEventNumber);
-            c.Parameters.AddWithValue("$gaps", state.Gaps);
-            c.Parameters.AddWithValue("$seen", state.LastSeenAt is { } seen ? StoreValues.ToUnixMicros(seen) : DBNull.Value);
-        }, cancellationToken);
+        return db.ExecuteAsync(SaveStateSql, c => BindState(c, state), cancellationToken);
     }
 
     /// <inheritdoc />
     public async Task<IReadOnlyList<SubscriptionState>> ListStatesAsync(CancellationToken cancellationToken = default) =>
         await db.QueryAsync($"SELECT {StateColumns} FROM fhir_subscriptions ORDER BY subscription", null, ReadState, cancellationToken).ConfigureAwait(false);
+
+    private static void BindNotification(SqliteCommand c, FhirNotification notification)
+    {
+        c.Parameters.AddWithValue("$id", notification.Id);
+        c.Parameters.AddWithValue("$subscription", notification.Subscription);
+        c.Parameters.AddWithValue("$key", notification.DedupeKey);
+        c.Parameters.AddWithValue("$focus", (object?)notification.Focus ?? DBNull.Value);
+        c.Parameters.AddWithValue("$resource", (object?)notification.ResourceJson ?? DBNull.Value);
+        c.Parameters.AddWithValue("$at", StoreValues.ToUnixMicros(notification.ReceivedAt));
+    }
+
+    private static void BindState(SqliteCommand c, SubscriptionState state)
+    {
+        c.Parameters.AddWithValue("$name", state.Subscription);
+        c.Parameters.AddWithValue("$status", (object?)state.Status ?? DBNull.Value);
+        c.Parameters.AddWithValue("$topic", (object?)state.Topic ?? DBNull.Value);
+        c.Parameters.AddWithValue("$last", state.LastEventNumber);
+        c.Parameters.AddWithValue("$gaps", state.Gaps);
+        c.Parameters.AddWithValue("$seen", state.LastSeenAt is { } seen ? StoreValues.ToUnixMicros(seen) : DBNull.Value);
+    }
 
     private static FhirNotification Read(SqliteDataReader r) => new()
     {

@@ -12,7 +12,7 @@ namespace Automation.Persistence.Sqlite;
 /// The embedded <see cref="IWorkflowStore"/> on one SQLite file (WAL mode). Every write runs in an immediate
 /// transaction, so concurrent writers queue on the file lock instead of failing on a lock upgrade.
 /// </summary>
-public sealed class SqliteWorkflowStore : IWorkflowStore
+public sealed partial class SqliteWorkflowStore : IWorkflowStore
 {
     private const string ConnectionPragmas = "PRAGMA busy_timeout=5000; PRAGMA synchronous=NORMAL;";
     private const string BookmarkColumns = "id, instance_id, activity_id, activity_node_id, name, hash, correlation_id, payload, resume_at, created_at";

@@ -61,6 +61,7 @@ internal static class AuthenticationServiceCollectionExtensions
             .AddPolicy(Policies.EditWorkflows, p => p.RequireRole(Roles.Admin, Roles.Designer))
             .AddPolicy(Policies.RunWorkflows, p => p.RequireRole(Roles.Admin, Roles.Designer, Roles.Operator))
             .AddPolicy(Policies.ReadAudit, p => p.RequireRole(Roles.Admin, Roles.Auditor))
+            .AddPolicy(Policies.ReadReports, p => p.RequireRole(Roles.Admin, Roles.Designer, Roles.Auditor))
             .AddPolicy(Policies.Administer, p => p.RequireRole(Roles.Admin));
 
         services.AddRateLimiter(o =>

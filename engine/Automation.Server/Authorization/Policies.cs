@@ -15,6 +15,9 @@ public static class Policies
     /// <summary>Read audit records and reports: admin, auditor.</summary>
     public const string ReadAudit = "audit:read";
 
+    /// <summary>Read journey reports (counts only, no PHI): admin, designer, auditor.</summary>
+    public const string ReadReports = "reports:read";
+
     /// <summary>Manage users and API keys: admin.</summary>
     public const string Administer = "admin";
 }

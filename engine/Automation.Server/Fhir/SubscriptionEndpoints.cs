@@ -13,8 +13,6 @@ namespace Automation.Server.Fhir;
 /// </summary>
 internal static partial class SubscriptionEndpoints
 {
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> StateGates = new(StringComparer.Ordinal);
-
     public static IEndpointRouteBuilder MapSubscriptionEndpoints(this IEndpointRouteBuilder app)
     {
         // Public by design: FHIR servers cannot sign in; the subscription secret authenticates them instead.
@@ -26,7 +24,7 @@ internal static partial class SubscriptionEndpoints
 
     private static async Task<IResult> ReceiveAsync(
         string name, HttpRequest request, IConfiguration configuration, INotificationInbox inbox, NotificationSignal signal,
-        TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
+        SubscriptionGates gates, TimeProvider time, ILoggerFactory loggers, CancellationToken cancellationToken)
     {
         var logger = loggers.CreateLogger("Automation.Server.Fhir.Subscriptions");
         var settings = configuration.GetSection("Fhir:Subscriptions:" + name);
@@ -53,30 +51,38 @@ internal static partial class SubscriptionEndpoints
 
         var now = time.GetUtcNow();
 
-        // Concurrent notifications of one subscription update its state (last event, gaps) one at a time.
-        var gate = StateGates.GetOrAdd(name, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        // Concurrent notifications of one subscription update its state (last event, gaps) one at a time; the gate keeps
+        // the state in memory, so a request costs one transaction (events + state), not a read and two writes.
+        var gate = gates.For(name);
+        await gate.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await AcceptAsync(name, notification, inbox, signal, logger, now, body, cancellationToken).ConfigureAwait(false);
+            gate.State ??= await inbox.GetStateAsync(name, cancellationToken).ConfigureAwait(false) ?? new SubscriptionState { Subscription = name };
+            var (result, state) = await AcceptAsync(name, gate.State, notification, inbox, signal, logger, now, body, cancellationToken).ConfigureAwait(false);
+            gate.State = state;
+            return result;
+        }
+        catch
+        {
+            gate.State = null; // unknown whether the transaction committed: read the stored state next time
+            throw;
         }
         finally
         {
-            gate.Release();
+            gate.Lock.Release();
         }
     }
 
-    private static async Task<IResult> AcceptAsync(
-        string name, SubscriptionNotification notification, INotificationInbox inbox, NotificationSignal signal, ILogger logger,
+    private static async Task<(IResult Result, SubscriptionState State)> AcceptAsync(
+        string name, SubscriptionState state, SubscriptionNotification notification, INotificationInbox inbox, NotificationSignal signal, ILogger logger,
         DateTimeOffset now, byte[] body, CancellationToken cancellationToken)
     {
-        var state = await inbox.GetStateAsync(name, cancellationToken).ConfigureAwait(false) ?? new SubscriptionState { Subscription = name };
         state = state with { Status = notification.Status ?? state.Status, Topic = notification.Topic ?? state.Topic, LastSeenAt = now };
-        var accepted = 0;
+        var events = new List<FhirNotification>();
         if (notification.ClassicResource is { } resource)
         {
             var key = $"resource:{resource.TypeName}/{resource.Id}/{resource.Meta?.VersionId ?? Hash(body)}";
-            accepted += await EnqueueAsync(inbox, name, key, $"{resource.TypeName}/{resource.Id}", SubscriptionNotification.Serialize(resource), now, cancellationToken).ConfigureAwait(false);
+            events.Add(Event(name, key, $"{resource.TypeName}/{resource.Id}", SubscriptionNotification.Serialize(resource), now));
         }
 
         foreach (var @event in notification.Events.OrderBy(e => e.Number))
@@ -95,30 +101,29 @@ internal static partial class SubscriptionEndpoints
             state = state with { LastEventNumber = Math.Max(state.LastEventNumber, @event.Number), Gaps = gaps.ToString() };
             if (notification.Kind == SubscriptionNotification.EventNotification)
             {
-                accepted += await EnqueueAsync(inbox, name, "event:" + @event.Number, @event.Focus, @event.ResourceJson, now, cancellationToken).ConfigureAwait(false);
+                events.Add(Event(name, "event:" + @event.Number, @event.Focus, @event.ResourceJson, now));
             }
         }
 
-        await inbox.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
+        var accepted = await inbox.AcceptAsync(state, events, cancellationToken).ConfigureAwait(false);
         if (accepted > 0)
         {
             signal.Raise();
         }
 
         LogReceived(logger, name, notification.Kind, accepted);
-        return TypedResults.Ok(new NotificationReceipt(notification.Kind, accepted));
+        return (TypedResults.Ok(new NotificationReceipt(notification.Kind, accepted)), state);
     }
 
-    private static async Task<int> EnqueueAsync(INotificationInbox inbox, string name, string key, string? focus, string? resource, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await inbox.TryEnqueueAsync(new FhirNotification
-        {
-            Id = Guid.CreateVersion7().ToString("N"),
-            Subscription = name,
-            DedupeKey = key,
-            Focus = focus,
-            ResourceJson = resource,
-            ReceivedAt = now,
-        }, cancellationToken).ConfigureAwait(false) ? 1 : 0;
+    private static FhirNotification Event(string name, string key, string? focus, string? resource, DateTimeOffset now) => new()
+    {
+        Id = Guid.CreateVersion7().ToString("N"),
+        Subscription = name,
+        DedupeKey = key,
+        Focus = focus,
+        ResourceJson = resource,
+        ReceivedAt = now,
+    };
 
     // The secret travels as the Authorization header a FHIR server puts in channel.header; the HMAC covers the body.
     private static bool Authentic(HttpRequest request, string secret, string? hmacSecret, byte[] body)
@@ -150,6 +155,22 @@ internal static partial class SubscriptionEndpoints
 
     [LoggerMessage(EventId = 5003, Level = LogLevel.Debug, Message = "Subscription {Subscription} {Kind}: {Accepted} new events")]
     private static partial void LogReceived(ILogger logger, string subscription, string kind, int accepted);
+}
+
+/// <summary>The gates of this server's subscriptions (a singleton: the state they hold belongs to this server's store).</summary>
+internal sealed class SubscriptionGates
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SubscriptionGate> gates = new(StringComparer.Ordinal);
+
+    public SubscriptionGate For(string subscription) => gates.GetOrAdd(subscription, _ => new SubscriptionGate());
+}
+
+/// <summary>Serializes one subscription's notifications in this process and holds its current state.</summary>
+internal sealed class SubscriptionGate
+{
+    public SemaphoreSlim Lock { get; } = new(1, 1);
+
+    public SubscriptionState? State { get; set; }
 }
 
 /// <summary>What the endpoint did with a notification.</summary>

@@ -30,11 +30,24 @@ internal static class ServerServiceCollectionExtensions
             return WorkflowStoreFactory.Create(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
         });
         services.AddSingleton<PluginCatalog>();
+        services.AddSingleton<Reports.JourneyReportBuilder>();
+        services.AddOptions<Demo.DemoOptions>().BindConfiguration(Demo.DemoOptions.Section);
+        services.AddSingleton<Demo.DemoMailbox>();
+        services.AddSingleton<Demo.DemoRecipientKeys>();
+        services.AddHostedService<Demo.DemoBootstrapService>();
         services.AddAutomationAuthentication();
         services.AddOpenApi();
         services.AddSingleton<IWorkflowTimerScheduler, QuartzTimerScheduler>();
         services.AddSingleton<WorkflowTriggerScheduler>();
-        services.AddQuartz(q => q.UseInMemoryStore());
+        services.AddSingleton<Journeys.AppointmentSweep>();
+        var sweepCron = builder.Configuration["Automation:Journeys:AppointmentSweepCron"] is { Length: > 0 } cron ? cron : "0 0 6 * * ?";
+        services.AddQuartz(q =>
+        {
+            q.UseInMemoryStore();
+            q.AddJob<Journeys.AppointmentSweepJob>(j => j.WithIdentity(Journeys.AppointmentSweepJob.Key).StoreDurably());
+            q.AddTrigger(t => t.ForJob(Journeys.AppointmentSweepJob.Key).WithIdentity("appointment-sweep-daily", "journeys")
+                .WithCronSchedule(sweepCron, c => c.InTimeZone(TimeZoneInfo.Utc)));
+        });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddSegments(provider =>
         {
@@ -45,12 +58,14 @@ internal static class ServerServiceCollectionExtensions
             builder.Configuration["Fhir:Server:BaseUrl"] is { Length: > 0 } ? null : builder.Configuration["Fhir:Directory"] is { Length: > 0 } directory ? directory : patientsDirectory));
         services.AddHostedService<Segments.SegmentHostService>(); // before the workflows are published: they validate segment ids
         services.AddHostedService<WorkflowHostService>();
+        services.AddHostedService<Journeys.JourneyStartupService>();
         services.AddSingleton(provider =>
         {
             var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
             return WorkflowStoreFactory.CreateNotificationInbox(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
         });
         services.AddSingleton<Fhir.NotificationSignal>();
+        services.AddSingleton<Fhir.SubscriptionGates>();
         services.AddHostedService<Fhir.NotificationProcessor>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return builder;

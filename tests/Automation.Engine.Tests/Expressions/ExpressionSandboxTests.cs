@@ -35,6 +35,18 @@ public sealed class ExpressionSandboxTests
     }
 
     [Fact]
+    public async Task JavaScript_and_Liquid_see_the_engine_clock_as_now()
+    {
+        using var engine = new TestEngine();
+        engine.Clock.Advance(TimeSpan.FromDays(3));
+
+        await RunScriptAsync(engine, "return now;");
+        await engine.RunAsync(Flow.Sequence(Flow.Activity("liquid", "Elsa.WriteLine", ("text", Flow.Expr("Liquid", "{{ Workflow.Now | date: '%Y-%m-%d' }}", "String")))));
+
+        Assert.Equal(["2026-11-30T08:00:00.0000000+00:00", "2026-11-30"], engine.Lines);
+    }
+
+    [Fact]
     public async Task JavaScript_StrictMode_RejectsUndeclaredAssignment()
     {
         using var engine = new TestEngine();

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Automation.Engine.Audience;
 using Automation.Engine.Bookmarks;
 using Automation.Engine.Definitions;
 using Automation.Engine.Execution;
@@ -128,6 +129,34 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
         Assert.Equal(["welcome mrn-1"], Lines);
     }
 
+    [Theory]
+    [InlineData("notWhileActive", 1)]
+    [InlineData(null, 2)]
+    public async Task EventTrigger_WithTheReentryRule_DoesNotStartASecondActiveInstanceForTheSamePatient(string? rule, int expectedInstances)
+    {
+        var definition = Definition(
+            [
+                Activity("trigger", "Elsa.Event", ("eventName", Literal(Evt("no-show")))),
+                Activity("wait", "Elsa.Event", ("eventName", Literal(Evt("engaged")))),
+            ],
+            [Connect("trigger", "wait")],
+            definitionId: "reengage");
+        definition.IsPublished = true;
+        if (rule is not null)
+        {
+            definition.Document["customProperties"] = new JsonObject { ["automation:reentry"] = rule };
+        }
+
+        await SaveAsync(definition);
+        await Runtime.PublishEventAsync(Evt("no-show"), "patient-9", null);
+        await Runtime.PublishEventAsync(Evt("no-show"), "patient-9", null);
+        await Runtime.PublishEventAsync(Evt("no-show"), "patient-10", null);
+
+        var page = await Store.ListInstancesAsync(new InstanceQuery { DefinitionId = definition.DefinitionId, Take = 10 });
+        Assert.Equal(expectedInstances, page.Items.Count(i => i.CorrelationId == "patient-9"));
+        Assert.Equal(1, page.Items.Count(i => i.CorrelationId == "patient-10"));
+    }
+
     [Fact]
     public async Task PublishEventActivity_InOneWorkflow_ResumesAnotherAfterCommit()
     {
@@ -200,6 +229,104 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
         Assert.Equal(WorkflowStatus.Faulted, stored.Status);
         Assert.Contains("bad data", Assert.Single(stored.Incidents).Message);
         Assert.Contains(await Store.GetJournalAsync(result.InstanceId), e => e.Event == JournalEvent.Faulted && e.ActivityId == "boom");
+    }
+
+    [Fact]
+    public async Task AudienceEntry_StartsOneCorrelatedInstancePerPatient_AndSkipsPatientsAlreadyInTheJourney()
+    {
+        var definition = await SaveAsync(WaitForEvent(Evt("engaged"), "after"));
+        var entry = new AudienceEntry(Store, Runtime, Clock) { BatchSize = 4 };
+        var first = await entry.RunAsync("run-a-" + definitionSuffix, definition, Members(10));
+
+        Assert.Equal(("completed", 10L, 10L, 0L), (first.Status, first.Position, first.Entered, first.Skipped));
+        var page = await Store.ListInstancesAsync(new InstanceQuery { DefinitionId = definition.DefinitionId, Take = 100 });
+        Assert.Equal(10, page.TotalCount);
+        Assert.Equal(Enumerable.Range(0, 10).Select(i => "patient-" + i).Order(), page.Items.Select(i => i.CorrelationId!).Order());
+
+        // A second audience for the same journey overlaps: patients 5-9 are still in the journey (suspended), so only 10-14 enter.
+        var second = await entry.RunAsync("run-b-" + definitionSuffix, definition, Members(15).Skip(5));
+        Assert.Equal((5L, 5L), (second.Entered, second.Skipped));
+        Assert.Equal(15, (await Store.ListInstancesAsync(new InstanceQuery { DefinitionId = definition.DefinitionId, Take = 0 })).TotalCount);
+    }
+
+    [Fact]
+    public async Task AudienceEntry_CrashMidStream_ResumesWithoutDuplicateInstances()
+    {
+        var definition = await SaveAsync(WaitForEvent(Evt("engaged"), "after"));
+        var entry = new AudienceEntry(Store, Runtime, Clock) { BatchSize = 4 };
+        var runId = "run-crash-" + definitionSuffix;
+
+        // The stream dies after 10 members: two batches of 4 are committed, the third is lost with the "process".
+        await Assert.ThrowsAsync<IOException>(() => entry.RunAsync(runId, definition, Members(20, failAfter: 10)));
+        var crashed = await Store.GetAudienceRunAsync(runId);
+        Assert.Equal(("failed", 8L, 8L), (crashed!.Status, crashed.Position, crashed.Entered));
+
+        // The saved position lags one batch behind what was committed (a crash between commit and progress save).
+        await Store.SaveAudienceRunAsync(crashed with { Position = 4, Entered = 4 });
+        var resumed = await entry.RunAsync(runId, definition, Members(20));
+
+        Assert.Equal(("completed", 20L, 20L), (resumed.Status, resumed.Position, resumed.Entered + resumed.Skipped));
+        Assert.Equal(4L, resumed.Skipped);
+        var page = await Store.ListInstancesAsync(new InstanceQuery { DefinitionId = definition.DefinitionId, Take = 100 });
+        Assert.Equal(20, page.TotalCount);
+        Assert.Equal(20, page.Items.Select(i => i.CorrelationId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AudienceEntry_RunIdOfAnotherJourney_IsRefused()
+    {
+        var one = await SaveAsync(WaitForEvent(Evt("one"), "after", definitionId: "one"));
+        var other = await SaveAsync(WaitForEvent(Evt("other"), "after", definitionId: "other"));
+        var entry = new AudienceEntry(Store, Runtime, Clock);
+        await entry.RunAsync("shared-" + definitionSuffix, one, Members(2));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => entry.RunAsync("shared-" + definitionSuffix, other, Members(2)));
+        Assert.Contains("belongs to journey", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AudienceEntry_WithAFixedInstanceScope_EntersEachMemberOnceAcrossRuns_EvenAfterItsInstanceFinished()
+    {
+        var definition = await SaveAsync(Definition([Activity("hello", "Elsa.WriteLine", ("text", Literal("reminded")))], []));
+        var sweep = new AudienceEntry(Store, Runtime, Clock) { InstanceScope = "reminder-sweep-" + definitionSuffix };
+
+        var monday = await sweep.RunAsync("monday-" + definitionSuffix, definition, Members(3));
+        var tuesday = await sweep.RunAsync("tuesday-" + definitionSuffix, definition, Members(5));
+
+        Assert.Equal((3L, 0L), (monday.Entered, monday.Skipped));
+        Assert.Equal((2L, 3L), (tuesday.Entered, tuesday.Skipped));
+        Assert.Equal(5, Lines.Count(l => l == "reminded"));
+    }
+
+    [Fact]
+    public async Task JourneyStatistics_CountInstancesPerStatusAndPerStepOutcome()
+    {
+        var definition = await SaveAsync(WaitForEvent(Evt("engaged"), "after"));
+        await new AudienceEntry(Store, Runtime, Clock).RunAsync("run-stats-" + definitionSuffix, definition, Members(5));
+        await Runtime.PublishEventAsync(Evt("engaged"), "patient-1", new Dictionary<string, object?> { ["by"] = "email" });
+        await Runtime.PublishEventAsync(Evt("engaged"), "patient-3", new Dictionary<string, object?> { ["by"] = "email" });
+
+        var statistics = await Store.GetJourneyStatisticsAsync(definition.DefinitionId);
+
+        Assert.Equal(3L, statistics.Statuses[WorkflowStatus.Suspended]);
+        Assert.Equal(2L, statistics.Statuses[WorkflowStatus.Finished]);
+        Assert.Equal(5L, statistics.Steps.Single(s => s.ActivityId == "wait" && s.Outcome is null).Instances);
+        Assert.Equal(2L, statistics.Steps.Single(s => s.ActivityId == "wait" && s.Outcome == "Done").Instances);
+        Assert.Equal(2L, statistics.Steps.Single(s => s.ActivityId == "after" && s.Outcome is null).Instances);
+        Assert.Empty(await Store.GetJourneyStatisticsAsync("no-such-journey") is { } none ? none.Steps : []);
+    }
+
+    private static async IAsyncEnumerable<AudienceMember> Members(int count, int failAfter = int.MaxValue)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            if (i == failAfter)
+            {
+                throw new IOException("population file truncated");
+            }
+
+            await Task.Yield();
+            yield return new AudienceMember("patient-" + i, new Dictionary<string, object?> { ["patientId"] = "patient-" + i });
+        }
     }
 
     // Tests share a store per class, so names are made unique per test to keep them independent.

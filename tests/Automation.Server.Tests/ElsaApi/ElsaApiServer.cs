@@ -21,6 +21,7 @@ internal sealed class ElsaApiServer : WebApplicationFactory<Program>
         Directory.CreateDirectory(workflows);
         builder.UseSetting("Automation:DataPath", data);
         builder.UseSetting("Automation:WorkflowsPath", workflows);
+        builder.UseSetting("Automation:Demo:Enabled", "false");
         builder.UseSetting("Automation:PluginsPath", Path.Combine(data, "plugins"));
         builder.ConfigureTestServices(services =>
         {

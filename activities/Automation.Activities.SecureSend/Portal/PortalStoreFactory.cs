@@ -1,0 +1,20 @@
+namespace Automation.Activities.SecureSend.Portal;
+
+/// <summary>Picks the portal store for the server's store provider.</summary>
+internal static class PortalStoreFactory
+{
+    /// <summary>Creates the store.</summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgres</c> (case-insensitive).</param>
+    /// <param name="connectionString">The connection string for that provider.</param>
+    /// <exception cref="ArgumentException">The provider is neither, or the connection string is empty.</exception>
+    public static IPortalStore Create(string provider, string connectionString)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(connectionString);
+        return provider?.ToLowerInvariant() switch
+        {
+            "sqlite" => new SqlitePortalStore(connectionString),
+            "postgres" or "postgresql" => new PostgresPortalStore(connectionString),
+            _ => throw new ArgumentException($"Portal store provider '{provider}' is not supported; use 'sqlite' or 'postgres'.", nameof(provider)),
+        };
+    }
+}

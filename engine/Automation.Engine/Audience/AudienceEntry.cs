@@ -1,0 +1,135 @@
+using System.Security.Cryptography;
+using System.Text;
+using Automation.Engine.Definitions;
+using Automation.Engine.Execution;
+using Automation.Engine.Persistence;
+
+namespace Automation.Engine.Audience;
+
+/// <summary>
+/// Starts a journey for a stream of patients (an audience from a segment, say) in batches: one store round trip per
+/// batch for the re-entry checks and one transaction per batch for the new instances (binary COPY on PostgreSQL),
+/// never a round trip per patient. Instance ids are derived from (run id, patient id), so a run restarted after a crash
+/// recognises the instances it already created and neither duplicates an instance nor the messages it queued.
+/// </summary>
+public sealed class AudienceEntry(IWorkflowStore store, WorkflowRuntime runtime, TimeProvider timeProvider)
+{
+    /// <summary>Members per batch.</summary>
+    public int BatchSize { get; init; } = 500;
+
+    /// <summary>Where instances begin: the id of the journey's trigger activity when the audience stands in for its
+    /// trigger (an appointment sweep starting a subscription-triggered reminder), or <c>null</c> for the start.</summary>
+    public string? TriggerActivityId { get; init; }
+
+    /// <summary>What instance ids are unique within: <c>null</c> means the run (one instance per member per run);
+    /// a fixed scope such as the journey id means one instance per member ever, across daily runs.</summary>
+    public string? InstanceScope { get; init; }
+
+    /// <summary>Runs (or resumes) an audience entry.</summary>
+    /// <param name="runId">The run id; a run with this id that did not complete is resumed from its saved position.</param>
+    /// <param name="definition">The published journey version.</param>
+    /// <param name="members">The audience, in a stable order (a resumed run skips the first <see cref="AudienceRun.Position"/>).</param>
+    /// <param name="progress">Told after every batch.</param>
+    /// <param name="cancellationToken">Stops between batches; progress so far stays committed.</param>
+    /// <returns>The final run record.</returns>
+    /// <exception cref="InvalidOperationException">The run id belongs to another journey.</exception>
+    public async Task<AudienceRun> RunAsync(string runId, WorkflowDefinition definition, IAsyncEnumerable<AudienceMember> members, IProgress<AudienceRun>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(runId);
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(members);
+        var now = timeProvider.GetUtcNow();
+        var run = await store.GetAudienceRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (run is not null && run.DefinitionId != definition.DefinitionId)
+        {
+            throw new InvalidOperationException($"Audience run '{runId}' belongs to journey '{run.DefinitionId}', not '{definition.DefinitionId}'.");
+        }
+
+        if (run is { Status: "completed" })
+        {
+            return run;
+        }
+
+        run = run is null
+            ? new AudienceRun { RunId = runId, DefinitionId = definition.DefinitionId, DefinitionVersionId = definition.Id, Status = "running", StartedAt = now, UpdatedAt = now }
+            : run with { Status = "running", Error = null, UpdatedAt = now };
+        await store.SaveAudienceRunAsync(run, cancellationToken).ConfigureAwait(false);
+
+        var skipFirst = run.Position;
+        long seen = 0;
+        var batch = new List<AudienceMember>(BatchSize);
+        try
+        {
+            await foreach (var member in members.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                if (seen++ < skipFirst)
+                {
+                    continue;
+                }
+
+                batch.Add(member);
+                if (batch.Count == BatchSize)
+                {
+                    run = await EnterBatchAsync(run, definition, batch, cancellationToken).ConfigureAwait(false);
+                    progress?.Report(run);
+                    batch.Clear();
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                run = await EnterBatchAsync(run, definition, batch, cancellationToken).ConfigureAwait(false);
+                progress?.Report(run);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            run = run with { Status = "failed", Error = exception.GetType().Name + ": " + exception.Message, UpdatedAt = timeProvider.GetUtcNow() };
+            await store.SaveAudienceRunAsync(run, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        run = run with { Status = "completed", UpdatedAt = timeProvider.GetUtcNow() };
+        await store.SaveAudienceRunAsync(run, cancellationToken).ConfigureAwait(false);
+        progress?.Report(run);
+        return run;
+    }
+
+    /// <summary>The instance id an audience gives a member: stable, so a resumed run finds what it created before.</summary>
+    /// <param name="scope">The run id, or the <see cref="InstanceScope"/>.</param>
+    /// <param name="correlationId">The member's correlation id.</param>
+    /// <returns>The instance id.</returns>
+    public static string InstanceIdFor(string scope, string correlationId) =>
+        "aud-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(scope + "\n" + correlationId)))[..24];
+
+    private async Task<AudienceRun> EnterBatchAsync(AudienceRun run, WorkflowDefinition definition, List<AudienceMember> batch, CancellationToken cancellationToken)
+    {
+        var unique = batch.DistinctBy(m => m.CorrelationId, StringComparer.Ordinal).ToList();
+        var ids = unique.ConvertAll(m => InstanceIdFor(InstanceScope ?? run.RunId, m.CorrelationId));
+        var existing = await store.FindExistingInstanceIdsAsync(ids, cancellationToken).ConfigureAwait(false);
+        var active = await store.FindActiveCorrelationIdsAsync(definition.DefinitionId, unique.ConvertAll(m => m.CorrelationId), cancellationToken).ConfigureAwait(false);
+        var starts = new List<StartWorkflowOptions>(unique.Count);
+        for (var i = 0; i < unique.Count; i++)
+        {
+            if (!existing.Contains(ids[i]) && !active.Contains(unique[i].CorrelationId))
+            {
+                starts.Add(new StartWorkflowOptions { InstanceId = ids[i], CorrelationId = unique[i].CorrelationId, Input = unique[i].Input, TriggerActivityId = TriggerActivityId });
+            }
+        }
+
+        if (starts.Count > 0)
+        {
+            await runtime.StartBatchAsync(definition, starts, cancellationToken).ConfigureAwait(false);
+        }
+
+        var updated = run with
+        {
+            Position = run.Position + batch.Count,
+            Entered = run.Entered + starts.Count,
+            Skipped = run.Skipped + (batch.Count - starts.Count),
+            UpdatedAt = timeProvider.GetUtcNow(),
+        };
+        await store.SaveAudienceRunAsync(updated, cancellationToken).ConfigureAwait(false);
+        return updated;
+    }
+}

@@ -1,0 +1,48 @@
+using System.Security.Authentication;
+using Automation.Activities.SecureSend.Capture;
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace Automation.Activities.SecureSend.Tests.Capture;
+
+public sealed class SmtpCaptureTests
+{
+    [Fact]
+    public async Task A_message_sent_with_required_starttls_is_captured_over_tls_with_its_message_id()
+    {
+        await using var capture = SmtpCapture.Start();
+        using var client = new SmtpClient { SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13 };
+        client.ServerCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == capture.Certificate!.GetCertHashString();
+        await client.ConnectAsync("127.0.0.1", capture.Port, SecureSocketOptions.StartTls);
+        var message = new MimeMessage { Subject = "Reminder", MessageId = "abc123@automation.test" };
+        message.From.Add(MailboxAddress.Parse("noreply@hospital.test"));
+        message.To.Add(MailboxAddress.Parse("patient@example.org"));
+        message.Body = new TextPart("plain") { Text = "See you soon." };
+        await client.SendAsync(message);
+        await client.DisconnectAsync(true);
+
+        Assert.True(await capture.WaitForCountAsync(1, TimeSpan.FromSeconds(10)));
+        var captured = Assert.Single(capture.Messages);
+        Assert.True(captured.OverTls);
+        Assert.Equal("abc123@automation.test", captured.MessageId);
+        Assert.Equal(["patient@example.org"], captured.To);
+        Assert.Equal("Reminder", (await MimeMessage.LoadAsync(new MemoryStream(captured.Raw))).Subject);
+    }
+
+    [Fact]
+    public async Task Without_starttls_a_client_that_requires_tls_cannot_send()
+    {
+        await using var capture = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = false });
+        using var client = new SmtpClient();
+        await Assert.ThrowsAsync<NotSupportedException>(() => client.ConnectAsync("127.0.0.1", capture.Port, SecureSocketOptions.StartTls));
+        Assert.Equal(0, capture.Count);
+    }
+
+    [Theory]
+    [InlineData("From: a@b\r\nMessage-ID: <x1@y>\r\n\r\nbody", "x1@y")]
+    [InlineData("Message-Id: <first@y>\r\nSubject: s\r\n\r\nMessage-ID: <not-a-header@y>", "first@y")]
+    [InlineData("Subject: none\r\n\r\nMessage-ID: <in-body@y>", null)]
+    public void Message_id_is_read_from_the_header_block_only(string raw, string? expected) =>
+        Assert.Equal(expected, SmtpCapture.MessageIdOf(System.Text.Encoding.ASCII.GetBytes(raw)));
+}

@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Automation.Server.Tests.ElsaApi;
+
+namespace Automation.Server.Tests.Reports;
+
+public sealed class ReportEndpointTests : IDisposable
+{
+    private readonly ElsaApiServer server = new();
+
+    public void Dispose() => server.Dispose();
+
+    [Fact]
+    public async Task Report_CountsEnteredInstancesAndEachStep_AndExportsTheSameAsCsv()
+    {
+        var designer = server.Client("designer");
+        await designer.PostJsonAsync("workflow-definitions", ElsaApiServer.Fixture("captured-final-publish-body.json"));
+        for (var i = 0; i < 3; i++)
+        {
+            (await designer.PostAsync("workflow-definitions/hc-demo-1/execute", JsonContent.Create(ElsaApiServer.Fixture("captured-final-execute-body.json")))).EnsureSuccessStatusCode();
+        }
+
+        var auditor = server.Client("auditor");
+        var report = await auditor.GetJsonAsync("/api/reports/journeys/hc-demo-1");
+
+        var funnel = report["funnel"]!.AsArray().ToDictionary(s => s!["stage"]!.GetValue<string>(), s => s!["count"]!.GetValue<long>());
+        Assert.Equal(3, funnel["entered"]);
+        Assert.Equal(0, funnel["consent denied"]);
+        Assert.Equal(3, funnel["exited"]);
+        var consent = report["steps"]!.AsArray().Single(s => s!["activityId"]!.GetValue<string>() == "consent1")!;
+        Assert.Equal(3, consent["reached"]!.GetValue<long>());
+        Assert.Equal(3, consent["outcomes"]!["Granted"]!.GetValue<long>());
+
+        var csv = await auditor.GetStringAsync("/api/reports/journeys/hc-demo-1/csv");
+        Assert.StartsWith("section,name,metric,count\n", csv, StringComparison.Ordinal);
+        Assert.Contains("funnel,\"entered\",\"count\",3\n", csv, StringComparison.Ordinal);
+        Assert.Contains("step,\"consent1\",\"Granted\",3\n", csv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_IsForbiddenToOperators_AndAnUnknownJourneyIsAProblemNamingTheField()
+    {
+        Assert.Equal(HttpStatusCode.Forbidden, (await server.Client("operator").GetAsync("/api/reports/journeys/anything")).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await server.Client(null).GetAsync("/api/reports/journeys/anything")).StatusCode);
+
+        var problem = await server.Client("designer").GetJsonAsync("/api/reports/journeys/no-such-journey", HttpStatusCode.NotFound);
+        Assert.Equal("definitionId", problem["field"]!.GetValue<string>());
+    }
+}
