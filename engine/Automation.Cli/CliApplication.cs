@@ -35,6 +35,7 @@ public static class CliApplication
             ConsentCommand.Create(output, error),
             SendCommand.Create(output, error),
             RecipientsCommand.Create(output, error),
+            SegmentCommand.Create(output, error),
         };
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -31,6 +31,7 @@ app.MapAuthEndpoints();
 app.MapAuditEndpoints();
 app.MapWorkflowEndpoints();
 app.MapJourneyEndpoints();
+app.MapSegmentEndpoints();
 app.MapReportEndpoints();
 if (app.Configuration.GetValue<bool>("Automation:Demo:Enabled"))
 {

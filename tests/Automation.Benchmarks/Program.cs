@@ -5,7 +5,8 @@ namespace Automation.Benchmarks;
 /// <summary>dotnet run -c Release --project tests/Automation.Benchmarks -- --filter '*' (micro-benchmarks), or
 /// <c>-- notification-latency [rate]</c> (FHIR notification to journey start, at a fixed rate), or
 /// <c>-- audit-throughput [callers] [seconds]</c> (audit log group commit on SQLite and PostgreSQL), or
-/// <c>-- secure-send [count] [parallelism] [methods]</c> (secure send messages/s per method).</summary>
+/// <c>-- secure-send [count] [parallelism] [methods]</c> (secure send messages/s per method), or
+/// <c>-- segment-count DIR [SEGMENT.json]</c> (population index build, then audience counts).</summary>
 public static class BenchmarkProgram
 {
     public static async Task Main(string[] args)
@@ -39,6 +40,12 @@ public static class BenchmarkProgram
             var parallelism = args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 4;
             var methods = args.Length > 3 ? args[3].Split(',') : ["tls", "smime", "pgp", "portal"];
             await SecureSendRun.RunAsync(count, parallelism, methods);
+            return;
+        }
+
+        if (args is ["segment-count", var population, ..])
+        {
+            await SegmentCountRun.RunAsync(population, args.Length > 2 ? args[2] : null);
             return;
         }
 

@@ -58,6 +58,10 @@ public sealed record PatientContext
     /// <summary>FHIR Consent resources about the patient.</summary>
     public IReadOnlyList<ConsentFact> Consents { get; init; } = [];
 
+    /// <summary>Behavioural events (opens, clicks, portal logins, completed forms), oldest first: from the synthetic
+    /// <c>Engagement.ndjson</c> or from live tracking.</summary>
+    public IReadOnlyList<EngagementFact> Engagement { get; init; } = [];
+
     /// <summary>Age in whole years at <paramref name="on"/>.</summary>
     /// <param name="on">The date.</param>
     /// <returns>The age, or <c>null</c> without a birth date.</returns>
@@ -119,3 +123,11 @@ public sealed record EncounterFact(string Id, string? Class, string Status, Date
 /// <param name="DateTime">When the consent was given (<c>Consent.dateTime</c>), used to order it against opt-in/opt-out records.</param>
 public sealed record ConsentFact(string Id, string Status, string? Decision, IReadOnlyList<string> Purposes, IReadOnlyList<string> Channels, DateTimeOffset? Start, DateTimeOffset? End,
     string? VersionId = null, DateTimeOffset? DateTime = null);
+
+/// <summary>One behavioural event: what the patient did (<see cref="EngagementTypes"/>), when, and whether it looks
+/// automated (a privacy proxy or a mail scanner fetching the open pixel or following a link, not a person).</summary>
+/// <param name="Type">One of <see cref="EngagementTypes"/>: <c>open</c>, <c>click</c>, <c>portal_login</c>, <c>form_completed</c>.</param>
+/// <param name="At">When it happened (UTC).</param>
+/// <param name="Automated"><c>true</c> when the event was classified as automated; segments ignore those by default.</param>
+/// <param name="MessageId">The message it relates to, when there is one.</param>
+public sealed record EngagementFact(string Type, DateTimeOffset At, bool Automated = false, string? MessageId = null);

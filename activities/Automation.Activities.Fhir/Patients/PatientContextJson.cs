@@ -30,6 +30,7 @@ internal static class PatientContextJson
         {
             ["code"] = c.Code, ["system"] = c.System, ["display"] = c.Display, ["clinicalStatus"] = c.ClinicalStatus, ["onset"] = Instant(c.Onset),
             ["codes"] = c.Codings.Select(x => (object?)x.Code).ToList(),
+            ["codings"] = c.Codings.Select(x => (object?)new Dictionary<string, object?> { ["system"] = x.System, ["code"] = x.Code }).ToList(),
         }).ToList(),
         ["medications"] = p.Medications.Select(m => (object?)new Dictionary<string, object?>
         {
@@ -53,6 +54,10 @@ internal static class PatientContextJson
             ["id"] = c.Id, ["status"] = c.Status, ["decision"] = c.Decision, ["purposes"] = c.Purposes.Select(x => (object?)x).ToList(),
             ["channels"] = c.Channels.Select(x => (object?)x).ToList(), ["start"] = Instant(c.Start), ["end"] = Instant(c.End),
             ["versionId"] = c.VersionId, ["dateTime"] = Instant(c.DateTime),
+        }).ToList(),
+        ["engagement"] = p.Engagement.Select(e => (object?)new Dictionary<string, object?>
+        {
+            ["type"] = e.Type, ["at"] = Instant(e.At), ["automated"] = e.Automated, ["messageId"] = e.MessageId,
         }).ToList(),
     };
 

@@ -50,7 +50,8 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
 
         var resource = (Patient)Read(idx, entry);
         var related = idx.ByPatient.TryGetValue(id, out var entries) ? entries.Select(e => Read(idx, e)).ToList() : [];
-        return PatientContextBuilder.Build(resource, related);
+        var engagement = idx.EngagementByPatient.TryGetValue(id, out var events) ? events.Select(e => ReadEngagement(idx, e)).OfType<EngagementFact>().OrderBy(e => e.At).ToList() : [];
+        return PatientContextBuilder.Build(resource, related) with { Engagement = engagement };
     }
 
     /// <inheritdoc />
@@ -141,6 +142,26 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
         return deserializer.DeserializeResource(ref reader);
     }
 
+    // Engagement.ndjson is our own format, not FHIR: {"patient":"Patient/p1","type":"email-open","at":"...","campaign":"..."}
+    // (live events may add "automated" and "messageId"). Lines with an unknown type or no time are skipped.
+    private static EngagementFact? ReadEngagement(Index idx, Entry entry)
+    {
+        var buffer = new byte[entry.Length];
+        RandomAccess.Read(idx.Handles[entry.File], buffer, entry.Offset);
+        using var document = JsonDocument.Parse(buffer);
+        var root = document.RootElement;
+        var type = EngagementTypes.Normalize(root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null);
+        var at = root.TryGetProperty("at", out var a) && a.ValueKind == JsonValueKind.String ? PatientContextBuilder.Instant(a.GetString()) : null;
+        if (type is null || at is null)
+        {
+            return null;
+        }
+
+        var automated = root.TryGetProperty("automated", out var flag) && flag.ValueKind == JsonValueKind.True;
+        var messageId = root.TryGetProperty("messageId", out var m) && m.ValueKind == JsonValueKind.String ? m.GetString() : null;
+        return new EngagementFact(type, at.Value, automated, messageId);
+    }
+
     private IEnumerable<Resource> ReadAll(Index idx, string resourceType)
     {
         var file = idx.Files[resourceType];
@@ -193,7 +214,47 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
             });
         }
 
+        IndexEngagement(idx);
         return idx;
+    }
+
+    private void IndexEngagement(Index idx)
+    {
+        var path = Path.Combine(directory, "Engagement.ndjson");
+        if (!File.Exists(path))
+        {
+            return;
+        }
+
+        var file = (byte)idx.Paths.Count;
+        idx.Paths.Add(path);
+        idx.FileTypes.Add("Engagement");
+        idx.Handles.Add(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess));
+        LineScanner.Scan(path, (offset, line) =>
+        {
+            var reader = new Utf8JsonReader(line);
+            string? patient = null;
+            while (patient is null && reader.Read())
+            {
+                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("patient"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
+                {
+                    patient = PatientId(reader.GetString()!);
+                }
+            }
+
+            if (patient is null)
+            {
+                return;
+            }
+
+            if (!idx.EngagementByPatient.TryGetValue(patient, out var list))
+            {
+                list = [];
+                idx.EngagementByPatient[patient] = list;
+            }
+
+            list.Add(new Entry(file, offset, line.Length));
+        });
     }
 
     // Reads only the keys the index needs, without building FHIR objects.
@@ -233,5 +294,6 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
         public Dictionary<string, byte> Files { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, Dictionary<string, Entry>> ById { get; } = new(StringComparer.Ordinal);
         public Dictionary<string, List<Entry>> ByPatient { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, List<Entry>> EngagementByPatient { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Automation.Activities.Segments;
+using Automation.Activities.Segments.Repository;
 using Automation.Engine.Descriptors;
 using Automation.Engine.Execution;
 using Automation.Engine.Hosting;
@@ -19,6 +21,7 @@ internal static class CommonOptions
     {
         var registry = new ActivityRegistry();
         registry.RegisterAssembly(typeof(Automation.Activities.Fhir.Activities.FetchPatient).Assembly);
+        registry.RegisterAssembly(typeof(Automation.Activities.Segments.Activities.EvaluateSegment).Assembly);
         if (plugins is not null)
         {
             foreach (var failure in PluginLoader.LoadAll(plugins.FullName, registry).Where(r => !r.Succeeded))
@@ -31,8 +34,19 @@ internal static class CommonOptions
         services.AddSingleton(registry);
         services.AddSingleton(new WorkflowConsole(console ?? TextWriter.Null));
         services.AddSingleton<Automation.Activities.Fhir.Sources.IPatientDataSource>(_ => new Automation.Activities.Fhir.Sources.NdjsonPatientDataSource(patients?.FullName ?? "patients"));
+        services.AddSegments(_ => SegmentStore.InMemory());
         configure?.Invoke(services);
         services.AddAutomationEngine();
-        return services.BuildServiceProvider();
+        var provider = services.BuildServiceProvider();
+
+        // Segment activities look ids up in a catalogue: here it is ./workflows/segments (or the folder AUTOMATION_SEGMENTS names), in memory.
+        // The in-memory store completes synchronously, so this does not block.
+        var segments = Environment.GetEnvironmentVariable("AUTOMATION_SEGMENTS") is { Length: > 0 } configured ? configured : Path.Combine("workflows", "segments");
+        foreach (var skipped in provider.GetRequiredService<SegmentRepository>().InitializeAsync(segments).GetAwaiter().GetResult())
+        {
+            error.WriteLine($"segment skipped: {skipped}");
+        }
+
+        return provider;
     }
 }

@@ -1,6 +1,7 @@
 using Automation.Activities.Fhir;
 using Automation.Activities.SecureSend;
 using Automation.Activities.SecureSend.Recipients;
+using Automation.Activities.Segments;
 using Automation.Engine.Execution;
 using Automation.Engine.Hosting;
 using Automation.Engine.Persistence;
@@ -26,8 +27,8 @@ internal static class ServerServiceCollectionExtensions
         services.AddOptions<AutomationServerOptions>().BindConfiguration(AutomationServerOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddProblemDetails();
         services.AddAutomationEngine();
-        services.AddFhirPatientData(builder.Configuration, Path.GetFullPath(
-            Path.Combine(builder.Configuration["Automation:DataPath"] ?? "data", "patients"), builder.Environment.ContentRootPath));
+        var patientsDirectory = Path.GetFullPath(Path.Combine(builder.Configuration["Automation:DataPath"] ?? "data", "patients"), builder.Environment.ContentRootPath);
+        services.AddFhirPatientData(builder.Configuration, patientsDirectory);
         services.AddSingleton<IWorkflowStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
@@ -67,6 +68,14 @@ internal static class ServerServiceCollectionExtensions
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddSecurityKeys();
         services.AddAutomationAudit();
+        services.AddSegments(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
+            return Activities.Segments.Repository.SegmentStore.Create(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
+        });
+        services.AddSingleton(provider => new Segments.SegmentPopulation(
+            builder.Configuration["Fhir:Server:BaseUrl"] is { Length: > 0 } ? null : builder.Configuration["Fhir:Directory"] is { Length: > 0 } directory ? directory : patientsDirectory));
+        services.AddHostedService<Segments.SegmentHostService>(); // before the workflows are published: they validate segment ids
         services.AddHostedService<WorkflowHostService>();
         services.AddAutomationOutbox();
         services.AddHostedService<Journeys.JourneyStartupService>();

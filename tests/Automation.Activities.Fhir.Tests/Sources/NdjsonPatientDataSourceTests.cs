@@ -1,3 +1,4 @@
+using Automation.Activities.Fhir.Patients;
 using Automation.Activities.Fhir.Sources;
 using Automation.Activities.Fhir.Tests.Support;
 using Hl7.Fhir.Model;
@@ -10,6 +11,31 @@ public sealed class NdjsonPatientDataSourceTests : IDisposable
     private readonly NdjsonPatientDataSource source;
 
     public NdjsonPatientDataSourceTests() => source = new NdjsonPatientDataSource(directory);
+
+    [Fact]
+    public async Task GetPatientContextAsync_EngagementFile_BecomesCanonicalEngagementFacts()
+    {
+        await File.WriteAllLinesAsync(Path.Combine(directory, "Engagement.ndjson"),
+        [
+            """{"patient":"Patient/p1","type":"email-click","at":"2026-10-02T09:00:00Z","campaign":"flu-2026"}""",
+            """{"patient":"Patient/p1","type":"email-open","at":"2026-10-01T08:00:00Z","campaign":"flu-2026"}""",
+            """{"patient":"Patient/p1","type":"open","at":"2026-10-03T08:00:00Z","automated":true,"messageId":"m-7"}""",
+            """{"patient":"Patient/p1","type":"sms-reply","at":"2026-10-03T08:00:00Z"}""",
+            """{"patient":"Patient/p2","type":"portal-login","at":"2026-10-04T08:00:00Z"}""",
+        ]);
+        using var fresh = new NdjsonPatientDataSource(directory);
+
+        var patient = await fresh.GetPatientContextAsync("p1");
+
+        Assert.Equal(
+            [new EngagementFact("open", DateTimeOffset.Parse("2026-10-01T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture)),
+             new EngagementFact("click", DateTimeOffset.Parse("2026-10-02T09:00:00Z", System.Globalization.CultureInfo.InvariantCulture)),
+             new EngagementFact("open", DateTimeOffset.Parse("2026-10-03T08:00:00Z", System.Globalization.CultureInfo.InvariantCulture), true, "m-7")],
+            patient!.Engagement);
+        var plain = (List<object?>)patient.ToPlain(new DateOnly(2026, 11, 27))["engagement"]!;
+        var last = (Dictionary<string, object?>)plain[2]!;
+        Assert.Equal(("open", true, "m-7"), ((string)last["type"]!, (bool)last["automated"]!, (string)last["messageId"]!));
+    }
 
     [Fact]
     public async Task GetPatientContextAsync_KnownPatient_GathersEverythingAboutThem()
