@@ -56,7 +56,7 @@ internal static class ServerServiceCollectionExtensions
             return WorkflowStoreFactory.CreateNotificationInbox(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
         });
         services.AddSingleton<Fhir.NotificationSignal>();
-        services.AddSingleton<Fhir.SubscriptionGates>();
+        services.AddSingleton<Fhir.NotificationIntake>();
         services.AddHostedService<Fhir.NotificationProcessor>();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return builder;
