@@ -67,6 +67,7 @@ internal sealed partial class NotificationProcessor(
     {
         var outcomes = new List<NotificationOutcome>(pending.Count);
         var starts = new Dictionary<string, (Automation.Engine.Definitions.WorkflowDefinition Definition, List<StartWorkflowOptions> Options)>(StringComparer.Ordinal);
+        var starting = new HashSet<string>(StringComparer.Ordinal);
         var triggers = await SubscriptionTriggersAsync(cancellationToken).ConfigureAwait(false);
         foreach (var notification in pending)
         {
@@ -76,6 +77,13 @@ internal sealed partial class NotificationProcessor(
             {
                 var resourceType = resource.GetValueOrDefault("resourceType") as string ?? "";
                 var reference = $"{resourceType}/{resource.GetValueOrDefault("id")}";
+
+                // A journey this batch starts for the same resource must exist before the resume looks for it.
+                if (starting.Contains(reference))
+                {
+                    await StartQueuedAsync(starts, cancellationToken).ConfigureAwait(false);
+                    starting.Clear();
+                }
 
                 // Journeys already waiting on this resource resume first (by bookmark hash and correlation id).
                 await runtime.ResumeWaitingAsync("Healthcare.WaitForFhirNotification", new FhirNotificationPayload(notification.Subscription, resourceType), reference, resource, cancellationToken).ConfigureAwait(false);
@@ -93,6 +101,7 @@ internal sealed partial class NotificationProcessor(
                         starts[definition.Id] = group = (definition, []);
                     }
 
+                    starting.Add(reference);
                     group.Options.Add(new StartWorkflowOptions
                     {
                         InstanceId = instanceId,
@@ -104,12 +113,18 @@ internal sealed partial class NotificationProcessor(
             }
         }
 
+        await StartQueuedAsync(starts, cancellationToken).ConfigureAwait(false);
+        return outcomes;
+    }
+
+    private async Task StartQueuedAsync(Dictionary<string, (Automation.Engine.Definitions.WorkflowDefinition Definition, List<StartWorkflowOptions> Options)> starts, CancellationToken cancellationToken)
+    {
         foreach (var (definition, options) in starts.Values)
         {
             await StartAllAsync(definition, options, cancellationToken).ConfigureAwait(false);
         }
 
-        return outcomes;
+        starts.Clear();
     }
 
     // One commit for the batch's instances of a journey; when one of them exists already (an event processed again
