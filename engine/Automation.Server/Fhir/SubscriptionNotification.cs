@@ -29,6 +29,11 @@ internal sealed record SubscriptionNotification(
             return (new SubscriptionNotification(Ping, "active", null, [], null), null, null);
         }
 
+        if (BackportBundleReader.TryRead(body) is { } backport)
+        {
+            return (backport, null, null);
+        }
+
         Resource resource;
         try
         {
@@ -96,7 +101,7 @@ internal sealed record SubscriptionNotification(
     };
 
     // "https://ehr/fhir/Appointment/1" -> "Appointment/1"
-    private static string Relative(string reference)
+    public static string Relative(string reference)
     {
         var history = reference.IndexOf("/_history/", StringComparison.Ordinal);
         var parts = (history >= 0 ? reference[..history] : reference).TrimEnd('/').Split('/');
