@@ -94,19 +94,20 @@ internal static class BackportBundleReader
         }
 
         string? included = null;
-        if (focus is not null)
+        var relative = focus is null ? null : SubscriptionNotification.Relative(focus);
+        if (relative is not null)
         {
             for (var i = 1; i < entries.GetArrayLength() && included is null; i++)
             {
                 if (entries[i].TryGetProperty("resource", out var resource) && Text(resource, "resourceType") is { } resourceType && Text(resource, "id") is { } id
-                    && focus.EndsWith($"{resourceType}/{id}", StringComparison.Ordinal))
+                    && relative == $"{resourceType}/{id}")
                 {
                     included = resource.GetRawText();
                 }
             }
         }
 
-        return new NotificationEvent(number.Value, focus is null ? null : SubscriptionNotification.Relative(focus), included);
+        return new NotificationEvent(number.Value, relative, included);
     }
 
     private static string? Text(JsonElement element, string property) =>

@@ -10,8 +10,9 @@ using Automation.Persistence.Notifications;
 namespace Automation.Server.Fhir;
 
 /// <summary>
-/// Drains the notification inbox: resolves each event's focus resource (re-reading it from the FHIR source for
-/// id-only and empty payloads) and starts one instance per matching <c>FhirSubscriptionTrigger</c>. The instance id is
+/// Drains the notification inbox in batches: resolves each event's focus resource (re-reading it from the FHIR source
+/// for id-only payloads; for empty payloads searching what changed) and starts one instance per matching
+/// <c>FhirSubscriptionTrigger</c>. The instance id is
 /// derived from (definition version, subscription, event), so an event processed twice after a crash hits the store's
 /// duplicate check instead of starting a second journey.
 /// </summary>

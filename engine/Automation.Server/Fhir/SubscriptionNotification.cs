@@ -74,9 +74,9 @@ internal sealed record SubscriptionNotification(
             }
 
             var focus = (part.Part.FirstOrDefault(p => p.Name == "focus")?.Value as ResourceReference)?.Reference;
-            var included = focus is null ? null : bundle.Entry.Skip(1).Select(e => e.Resource)
-                .FirstOrDefault(r => r is not null && (focus.EndsWith($"{r.TypeName}/{r.Id}", StringComparison.Ordinal)));
             var reference = focus is null ? null : Relative(focus);
+            var included = reference is null ? null : bundle.Entry.Skip(1).Select(e => e.Resource)
+                .FirstOrDefault(r => r is not null && reference == $"{r.TypeName}/{r.Id}");
             events.Add(new NotificationEvent(number.Value, reference, included is null ? null : Serializer.SerializeToString(included)));
         }
 
