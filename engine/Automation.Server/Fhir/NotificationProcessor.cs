@@ -32,6 +32,11 @@ internal sealed partial class NotificationProcessor(
     // Allows for the FHIR server's clock running behind ours; re-finding a resource version is harmless (dedupe).
     private static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(1);
 
+    private const int BatchSize = 200;
+
+    // Small against the 100 ms target from notification to journey start.
+    private static readonly TimeSpan CollectDelay = TimeSpan.FromMilliseconds(10);
+
     private readonly Dictionary<string, DateTimeOffset> searchedUpTo = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -42,7 +47,7 @@ internal sealed partial class NotificationProcessor(
             {
                 // Everything pending is handled as one batch: the starts of a journey commit together and the
                 // batch is marked processed in one statement, so a burst costs a few transactions, not two per event.
-                var pending = await inbox.PendingAsync(200, stoppingToken).ConfigureAwait(false);
+                var pending = await inbox.PendingAsync(BatchSize, stoppingToken).ConfigureAwait(false);
                 if (pending.Count == 0)
                 {
                     await signal.WaitAsync(TimeSpan.FromSeconds(1), stoppingToken).ConfigureAwait(false);
@@ -51,6 +56,13 @@ internal sealed partial class NotificationProcessor(
 
                 var outcomes = await ProcessAsync(pending, stoppingToken).ConfigureAwait(false);
                 await inbox.CompleteAsync(outcomes, time.GetUtcNow(), stoppingToken).ConfigureAwait(false);
+
+                // Under a steady stream, let a few more events arrive before the next batch: each batch costs write
+                // transactions that the endpoint's own writes would otherwise queue behind, one or two events at a time.
+                if (pending.Count < BatchSize)
+                {
+                    await Task.Delay(CollectDelay, stoppingToken).ConfigureAwait(false);
+                }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
