@@ -25,6 +25,7 @@ public static class FhirServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddSingleton(new ActivityAssembly(typeof(FetchPatient).Assembly));
+        services.TryAddSingleton(provider => new FhirRunCache(provider.GetService<TimeProvider>()));
         services.TryAddSingleton<IPatientDataSource>(provider =>
         {
             var server = configuration.GetSection("Fhir:Server");

@@ -41,6 +41,7 @@ internal sealed class BenchmarkServer : WebApplicationFactory<AutomationServerOp
         builder.UseSetting("Automation:DataPath", data);
         builder.UseSetting("Automation:WorkflowsPath", Path.Combine(data, "workflows"));
         builder.UseSetting("Automation:Demo:Enabled", "false");
+        builder.UseSetting("Automation:PublicBaseUrl", "https://automation.example.test"); // the portal refuses to start without it
         builder.UseSetting("Automation:PluginsPath", Path.Combine(data, "plugins"));
         builder.UseSetting("Fhir:Subscriptions:ehr:Secret", Secret);
         builder.UseSetting("Logging:LogLevel:Default", "Warning");

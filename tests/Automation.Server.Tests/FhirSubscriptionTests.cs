@@ -133,6 +133,28 @@ public sealed class FhirSubscriptionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentNotifications_AreAllAcceptedOnce_WithoutGaps()
+    {
+        // Sent at once, they are written in shared (group-committed) transactions; every sender still gets its own receipt.
+        const int Count = 30;
+        var responses = await Task.WhenAll(Enumerable.Range(1, Count).Select(n =>
+            PostAsync("ehr", Backport("event-notification", (n, $"Appointment/c{n}", Appointment($"c{n}", "booked"))))));
+
+        foreach (var response in responses)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(1, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("accepted").GetInt32());
+        }
+
+        var admin = await server.SignedInClientAsync();
+        var states = await admin.GetFromJsonAsync<JsonElement>("/api/fhir/subscriptions");
+        var ehr = states.EnumerateArray().Single(s => s.GetProperty("subscription").GetString() == "ehr");
+        Assert.Equal(Count, ehr.GetProperty("lastEventNumber").GetInt64());
+        Assert.Equal("", ehr.GetProperty("gaps").GetString());
+        Assert.Equal(Count, (await InstancesAsync(Count)).Select(i => i.CorrelationId).Distinct().Count());
+    }
+
+    [Fact]
     public async Task EventNotification_IdOnly_ReReadsTheFocusFromTheSource()
     {
         var response = await PostAsync("ehr", Backport("event-notification", (1, "Appointment/a9", null)));

@@ -7,7 +7,7 @@ namespace Automation.Activities.Fhir.Activities;
 /// immunizations, appointments, encounters, consents) for later steps to read.</summary>
 [Activity("Healthcare", "Healthcare", "Loads a patient and their clinical context from FHIR.", DisplayName = "Fetch Patient")]
 [FlowNode("Found", "NotFound")]
-public sealed class FetchPatient(IPatientDataSource source) : Activity
+public sealed class FetchPatient(IPatientDataSource source, FhirRunCache? cache = null) : Activity
 {
     /// <summary>The patient id or reference (<c>Patient/123</c>).</summary>
     [Input(Description = "The patient id or reference (Patient/123).", Required = true)]
@@ -29,7 +29,8 @@ public sealed class FetchPatient(IPatientDataSource source) : Activity
 
         try
         {
-            var patient = await source.GetPatientContextAsync(patientId, context.CancellationToken).ConfigureAwait(false);
+            var patient = await (cache ?? FhirRunCache.None).GetOrLoadAsync(context.WorkflowInstanceId, "context:" + patientId.Replace("Patient/", "", StringComparison.Ordinal),
+                () => source.GetPatientContextAsync(patientId, context.CancellationToken)).ConfigureAwait(false);
             if (patient is null)
             {
                 context.Complete("NotFound");

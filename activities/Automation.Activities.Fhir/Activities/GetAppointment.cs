@@ -8,7 +8,7 @@ namespace Automation.Activities.Fhir.Activities;
 /// <summary>Loads one appointment (status, start, end, practitioner, location).</summary>
 [Activity("Healthcare", "Healthcare", "Loads an appointment from FHIR.", DisplayName = "Get Appointment")]
 [FlowNode("Found", "NotFound")]
-public sealed class GetAppointment(IPatientDataSource source) : Activity
+public sealed class GetAppointment(IPatientDataSource source, FhirRunCache? cache = null) : Activity
 {
     /// <summary>The appointment id or reference (<c>Appointment/123</c>).</summary>
     [Input(Description = "The appointment id or reference (Appointment/123).", Required = true)]
@@ -25,7 +25,7 @@ public sealed class GetAppointment(IPatientDataSource source) : Activity
         id = id.StartsWith("Appointment/", StringComparison.Ordinal) ? id["Appointment/".Length..] : id;
         try
         {
-            if (id.Length == 0 || await source.ReadAsync("Appointment", id, context.CancellationToken).ConfigureAwait(false) is not Hl7.Fhir.Model.Appointment appointment)
+            if (id.Length == 0 || await (cache ?? FhirRunCache.None).GetOrLoadAsync(context.WorkflowInstanceId, "Appointment/" + id, () => source.ReadAsync("Appointment", id, context.CancellationToken)).ConfigureAwait(false) is not Hl7.Fhir.Model.Appointment appointment)
             {
                 context.Complete("NotFound");
                 return;

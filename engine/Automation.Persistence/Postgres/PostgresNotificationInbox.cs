@@ -61,14 +61,40 @@ public sealed class PostgresNotificationInbox : INotificationInbox, IAsyncDispos
     }
 
     /// <inheritdoc />
-    public async Task<int> AcceptAsync(SubscriptionState state, IReadOnlyList<FhirNotification> notifications, CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<bool>> AcceptAsync(
+        IReadOnlyCollection<string> subscriptions, Func<IReadOnlyDictionary<string, SubscriptionState>, NotificationIntakePlan> plan, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(notifications);
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        ArgumentNullException.ThrowIfNull(plan);
+        var names = subscriptions.Order(StringComparer.Ordinal).ToArray();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+
+        // Lock the state rows (created first when missing: FOR UPDATE cannot lock a row that does not exist) in name
+        // order, so another node's batch waits here until this one commits and then reads the state it wrote.
+        var states = new Dictionary<string, SubscriptionState>(StringComparer.Ordinal);
+        await using (var lockBatch = new NpgsqlBatch(connection, transaction))
+        {
+            lockBatch.BatchCommands.Add(new NpgsqlBatchCommand(
+                "INSERT INTO fhir_subscriptions (subscription, last_event_number, gaps) SELECT name, 0, '' FROM unnest($1::text[]) AS name ORDER BY name ON CONFLICT (subscription) DO NOTHING")
+            {
+                Parameters = { new NpgsqlParameter { Value = names, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text } },
+            });
+            lockBatch.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT {StateColumns} FROM fhir_subscriptions WHERE subscription = ANY($1) ORDER BY subscription FOR UPDATE")
+            {
+                Parameters = { new NpgsqlParameter { Value = names, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text } },
+            });
+            await using var reader = await lockBatch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var state = ReadState(reader);
+                states[state.Subscription] = state;
+            }
+        }
+
+        var planned = plan(states);
         await using var batch = new NpgsqlBatch(connection, transaction);
-        foreach (var n in notifications)
+        foreach (var n in planned.Notifications)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand($"INSERT INTO fhir_notifications ({Columns}) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (subscription, dedupe_key) DO NOTHING")
             {
@@ -76,15 +102,23 @@ public sealed class PostgresNotificationInbox : INotificationInbox, IAsyncDispos
             });
         }
 
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(SaveStateSql)
+        foreach (var state in planned.States)
         {
-            Parameters = { Text(state.Subscription), Text(state.Status), Text(state.Topic), Long(state.LastEventNumber), Text(state.Gaps), Instant(state.LastSeenAt) },
-        });
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        var accepted = 0;
-        for (var i = 0; i < notifications.Count; i++)
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(SaveStateSql)
+            {
+                Parameters = { Text(state.Subscription), Text(state.Status), Text(state.Topic), Long(state.LastEventNumber), Text(state.Gaps), Instant(state.LastSeenAt) },
+            });
+        }
+
+        if (batch.BatchCommands.Count > 0)
         {
-            accepted += batch.BatchCommands[i].RecordsAffected;
+            await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        var accepted = new bool[planned.Notifications.Count];
+        for (var i = 0; i < accepted.Length; i++)
+        {
+            accepted[i] = batch.BatchCommands[i].RecordsAffected == 1;
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
@@ -98,6 +132,24 @@ public sealed class PostgresNotificationInbox : INotificationInbox, IAsyncDispos
     /// <inheritdoc />
     public Task CompleteAsync(string id, string? error, DateTimeOffset at, CancellationToken cancellationToken = default) =>
         db.ExecuteAsync("UPDATE fhir_notifications SET processed_at = $3, error = $2 WHERE id = $1", cancellationToken, Text(id), Text(error), Instant(at));
+
+    /// <inheritdoc />
+    public async Task CompleteAsync(IReadOnlyList<NotificationOutcome> outcomes, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        if (outcomes.Count == 0)
+        {
+            return;
+        }
+
+        // One statement: the ids and errors as parallel arrays.
+        await db.ExecuteAsync(
+            "UPDATE fhir_notifications n SET processed_at = $3, error = o.error FROM unnest($1::text[], $2::text[]) AS o(id, error) WHERE n.id = o.id",
+            cancellationToken,
+            new NpgsqlParameter { Value = outcomes.Select(o => o.Id).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
+            new NpgsqlParameter { Value = outcomes.Select(o => o.Error).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text },
+            Instant(at)).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
     public async Task<SubscriptionState?> GetStateAsync(string subscription, CancellationToken cancellationToken = default) =>

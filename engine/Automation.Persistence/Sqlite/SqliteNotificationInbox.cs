@@ -56,27 +56,54 @@ public sealed class SqliteNotificationInbox : INotificationInbox
     }
 
     /// <inheritdoc />
-    public Task<int> AcceptAsync(SubscriptionState state, IReadOnlyList<FhirNotification> notifications, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<bool>> AcceptAsync(
+        IReadOnlyCollection<string> subscriptions, Func<IReadOnlyDictionary<string, SubscriptionState>, NotificationIntakePlan> plan, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(state);
-        ArgumentNullException.ThrowIfNull(notifications);
-        return db.InTransactionAsync(async (connection, transaction) =>
+        ArgumentNullException.ThrowIfNull(subscriptions);
+        ArgumentNullException.ThrowIfNull(plan);
+
+        // BEGIN IMMEDIATE takes the database's write lock first, so the states read here stay current until the commit,
+        // also against another process on the same file.
+        return db.InTransactionAsync<IReadOnlyList<bool>>(async (connection, transaction) =>
         {
-            var accepted = 0;
-            foreach (var notification in notifications)
+            var states = new Dictionary<string, SubscriptionState>(StringComparer.Ordinal);
+            await using (var read = connection.CreateCommand())
             {
-                await using var insert = connection.CreateCommand();
+                read.Transaction = transaction;
+                read.CommandText = $"SELECT {StateColumns} FROM fhir_subscriptions WHERE subscription = $name";
+                var name = read.Parameters.Add("$name", SqliteType.Text);
+                foreach (var subscription in subscriptions)
+                {
+                    name.Value = subscription;
+                    await using var reader = await read.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                    states[subscription] = await reader.ReadAsync(cancellationToken).ConfigureAwait(false) ? ReadState(reader) : new SubscriptionState { Subscription = subscription };
+                }
+            }
+
+            var planned = plan(states);
+            var accepted = new bool[planned.Notifications.Count];
+            await using (var insert = connection.CreateCommand())
+            {
                 insert.Transaction = transaction;
                 insert.CommandText = InsertSql;
-                BindNotification(insert, notification);
-                accepted += await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < accepted.Length; i++)
+                {
+                    insert.Parameters.Clear();
+                    BindNotification(insert, planned.Notifications[i]);
+                    accepted[i] = await insert.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+                }
             }
 
             await using var save = connection.CreateCommand();
             save.Transaction = transaction;
             save.CommandText = SaveStateSql;
-            BindState(save, state);
-            await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var state in planned.States)
+            {
+                save.Parameters.Clear();
+                BindState(save, state);
+                await save.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             return accepted;
         }, cancellationToken);
     }
@@ -94,6 +121,29 @@ public sealed class SqliteNotificationInbox : INotificationInbox
             c.Parameters.AddWithValue("$error", (object?)error ?? DBNull.Value);
             c.Parameters.AddWithValue("$at", StoreValues.ToUnixMicros(at));
         }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task CompleteAsync(IReadOnlyList<NotificationOutcome> outcomes, DateTimeOffset at, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(outcomes);
+        return db.InTransactionAsync(async (connection, transaction) =>
+        {
+            await using var update = connection.CreateCommand();
+            update.Transaction = transaction;
+            update.CommandText = "UPDATE fhir_notifications SET processed_at = $at, error = $error WHERE id = $id";
+            var id = update.Parameters.Add("$id", SqliteType.Text);
+            var error = update.Parameters.Add("$error", SqliteType.Text);
+            update.Parameters.AddWithValue("$at", StoreValues.ToUnixMicros(at));
+            foreach (var outcome in outcomes)
+            {
+                id.Value = outcome.Id;
+                error.Value = (object?)outcome.Error ?? DBNull.Value;
+                await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            return outcomes.Count;
+        }, cancellationToken);
+    }
 
     /// <inheritdoc />
     public async Task<SubscriptionState?> GetStateAsync(string subscription, CancellationToken cancellationToken = default) =>

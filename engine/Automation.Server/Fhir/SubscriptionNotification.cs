@@ -29,6 +29,11 @@ internal sealed record SubscriptionNotification(
             return (new SubscriptionNotification(Ping, "active", null, [], null), null, null);
         }
 
+        if (BackportBundleReader.TryRead(body) is { } backport)
+        {
+            return (backport, null, null);
+        }
+
         Resource resource;
         try
         {
@@ -69,9 +74,9 @@ internal sealed record SubscriptionNotification(
             }
 
             var focus = (part.Part.FirstOrDefault(p => p.Name == "focus")?.Value as ResourceReference)?.Reference;
-            var included = focus is null ? null : bundle.Entry.Skip(1).Select(e => e.Resource)
-                .FirstOrDefault(r => r is not null && (focus.EndsWith($"{r.TypeName}/{r.Id}", StringComparison.Ordinal)));
             var reference = focus is null ? null : Relative(focus);
+            var included = reference is null ? null : bundle.Entry.Skip(1).Select(e => e.Resource)
+                .FirstOrDefault(r => r is not null && reference == $"{r.TypeName}/{r.Id}");
             events.Add(new NotificationEvent(number.Value, reference, included is null ? null : Serializer.SerializeToString(included)));
         }
 
@@ -96,7 +101,7 @@ internal sealed record SubscriptionNotification(
     };
 
     // "https://ehr/fhir/Appointment/1" -> "Appointment/1"
-    private static string Relative(string reference)
+    public static string Relative(string reference)
     {
         var history = reference.IndexOf("/_history/", StringComparison.Ordinal);
         var parts = (history >= 0 ? reference[..history] : reference).TrimEnd('/').Split('/');

@@ -85,7 +85,7 @@ internal static class ServerServiceCollectionExtensions
             return WorkflowStoreFactory.CreateNotificationInbox(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
         });
         services.AddSingleton<Fhir.NotificationSignal>();
-        services.AddSingleton<Fhir.SubscriptionGates>();
+        services.AddSingleton<Fhir.NotificationIntake>();
         services.AddHostedService<Fhir.NotificationProcessor>();
         builder.AddConsentAndEngagement();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);

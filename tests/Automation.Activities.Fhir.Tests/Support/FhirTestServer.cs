@@ -32,6 +32,15 @@ internal sealed class FhirTestServer : IAsyncDisposable
     /// <summary>Resources created through POST.</summary>
     public IReadOnlyList<Resource> Created => resources;
 
+    /// <summary>Adds a resource the server serves from now on (as if the EHR had just changed it).</summary>
+    public void Add(Resource resource)
+    {
+        lock (resources)
+        {
+            resources.Add(resource);
+        }
+    }
+
     /// <summary>How many requests arrived.</summary>
     public int Requests => Volatile.Read(ref requests);
 
@@ -146,10 +155,21 @@ internal sealed class FhirTestServer : IAsyncDisposable
     private IResult Search(string type, HttpContext context, int pageSize)
     {
         var query = context.Request.Query;
-        var matches = resources.Where(r => r.TypeName == type).ToList();
+        List<Resource> matches;
+        lock (resources)
+        {
+            matches = resources.Where(r => r.TypeName == type).ToList();
+        }
+
         if (query.TryGetValue("_id", out var ids))
         {
             matches = matches.Where(r => r.Id == ids.ToString()).ToList();
+        }
+
+        if (query.TryGetValue("_lastUpdated", out var lastUpdated) && lastUpdated.ToString() is ['g', 't', .. var since])
+        {
+            var after = DateTimeOffset.Parse(since, System.Globalization.CultureInfo.InvariantCulture);
+            matches = matches.Where(r => r.Meta?.LastUpdated > after).ToList();
         }
 
         if (query.TryGetValue("status", out var status))
