@@ -125,6 +125,10 @@ public sealed class SecureMessageBuilder
         return Finish(Envelope(message, multipart));
     }
 
+    /// <summary>The header a portal notice carries so mail tools (and the demo's captured-mail page) can tell it from a
+    /// plain TLS message; encrypted methods are recognisable from their MIME structure.</summary>
+    public const string MethodHeader = "X-Automation-Method";
+
     /// <summary>Builds the portal notice: a generic subject and a body with the pickup link only, no PHI.</summary>
     /// <param name="message">The original message (its subject and bodies are NOT used).</param>
     /// <param name="pickupUrl">The signed pickup link.</param>
@@ -141,7 +145,9 @@ public sealed class SecureMessageBuilder
             Html = $"<p>You have a new secure message from {System.Net.WebUtility.HtmlEncode(options.OrganizationName)}.</p><p><a href=\"{System.Net.WebUtility.HtmlEncode(link)}\">Read your secure message</a></p><p>You will be asked to confirm your identity.</p>",
             Attachments = [],
         };
-        return Finish(Envelope(notice, Body(notice)));
+        var mime = Envelope(notice, Body(notice));
+        mime.Headers.Add(MethodHeader, DeliveryMethod.Portal);
+        return Finish(mime);
     }
 
     /// <summary>Builds the message for a decided method.</summary>

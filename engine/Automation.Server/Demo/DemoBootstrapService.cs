@@ -18,6 +18,7 @@ internal sealed partial class DemoBootstrapService(
     IIdentityStore identities,
     AccountService accounts,
     IConfiguration configuration,
+    IServiceProvider services,
     ILogger<DemoBootstrapService> logger) : IHostedService
 {
     public const string AdminEmail = "admin@localhost";
@@ -38,6 +39,13 @@ internal sealed partial class DemoBootstrapService(
                 new SyntheticOptions { PatientCount = options.Patients, Seed = options.Seed, OutputDirectory = patients, Today = DateOnly.FromDateTime(DateTime.UtcNow) },
                 cancellationToken).ConfigureAwait(false);
             LogPopulation(summary.Counts.FirstOrDefault(c => c.Key == "Patient.ndjson").Value, patients);
+        }
+
+        var provisioned = await DemoRecipients.ProvisionAsync(patients, Path.Combine(data, "demo-keys"),
+            services.GetRequiredService<Automation.Activities.SecureSend.Recipients.RecipientDirectory>(), cancellationToken).ConfigureAwait(false);
+        if (provisioned > 0)
+        {
+            LogRecipients(provisioned);
         }
 
         mailbox.Start(options.SmtpPort, Path.Combine(data, "mail"));
@@ -63,6 +71,9 @@ internal sealed partial class DemoBootstrapService(
 
     [LoggerMessage(EventId = 7001, Level = LogLevel.Information, Message = "Demo: generated {Count} synthetic patients in {Folder}")]
     private partial void LogPopulation(long count, string folder);
+
+    [LoggerMessage(EventId = 7003, Level = LogLevel.Information, Message = "Demo: {Count} recipients given an S/MIME certificate or portal enrolment")]
+    private partial void LogRecipients(int count);
 
     [LoggerMessage(EventId = 7002, Level = LogLevel.Information, Message = "Demo: local SMTP capture with STARTTLS on 127.0.0.1:{Port}")]
     private partial void LogSmtp(int port);

@@ -51,7 +51,7 @@ internal static class DemoMailEndpoints
         null => "unknown",
         ApplicationPkcs7Mime => "smime",
         MultipartEncrypted => "pgp",
-        _ when message.Headers[DemoRecipientKeys.MethodHeader] is { Length: > 0 } marked => marked,
+        _ when message.Headers[Automation.Activities.SecureSend.Mime.SecureMessageBuilder.MethodHeader] is { Length: > 0 } marked => marked,
         _ => "tls",
     };
 

@@ -21,4 +21,23 @@ public sealed class DemoOptions
 
     /// <summary>The loopback port of the SMTP capture (secure send's SMTP settings point here in the demo).</summary>
     public int SmtpPort { get; set; } = 2525;
+
+    /// <summary>In the demo, secure send delivers into the local capture unless its SMTP host is configured.</summary>
+    /// <param name="configuration">The host's configuration, before secure send reads it.</param>
+    public static void PointSecureSendAtTheCapture(IConfigurationManager configuration)
+    {
+        if (!configuration.GetValue<bool>(Section + ":Enabled") || !string.IsNullOrEmpty(configuration["SecureSend:Smtp:Host"]))
+        {
+            return;
+        }
+
+        configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["SecureSend:Smtp:Host"] = "127.0.0.1",
+            ["SecureSend:Smtp:Port"] = configuration[Section + ":SmtpPort"] ?? "2525",
+
+            // The capture's certificate is generated at start; TLS is still negotiated and required.
+            ["SecureSend:Smtp:InsecureAcceptAnyCertificate"] = "true",
+        });
+    }
 }

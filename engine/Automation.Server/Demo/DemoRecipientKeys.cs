@@ -1,25 +1,42 @@
+using System.Security.Cryptography.X509Certificates;
+using Automation.Server.Hosting;
+using Microsoft.Extensions.Options;
 using MimeKit;
+using MimeKit.Cryptography;
 
 namespace Automation.Server.Demo;
 
 /// <summary>
-/// The demo recipients' private keys (generated on first start, kept in the data folder, never committed), so the
-/// captured-mail page can show what a recipient would read. Plain messages open as they are.
+/// Opens captured demo mail as its recipient would: S/MIME messages with the demo recipients' private key (generated
+/// on the first start into the data folder, never committed); portal notices and TLS messages as they are.
 /// </summary>
-internal sealed class DemoRecipientKeys
+internal sealed class DemoRecipientKeys(IOptions<AutomationServerOptions> server, IWebHostEnvironment environment)
 {
-    /// <summary>The header secure send puts on a message to name its delivery method (used for portal notices).</summary>
-    public const string MethodHeader = "X-Automation-Method";
-
-    public Task<OpenedMail> OpenAsync(MimeMessage message, CancellationToken cancellationToken)
+    public async Task<OpenedMail> OpenAsync(MimeMessage message, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        if (DemoMailEndpoints.MethodOf(message) is "smime" or "pgp")
+        switch (message.Body)
         {
-            return Task.FromResult(new OpenedMail(null, null, "Encrypted for the recipient; no demo key can open it."));
-        }
+            case ApplicationPkcs7Mime encrypted:
+                var pfx = Path.Combine(Path.GetFullPath(server.Value.DataPath, environment.ContentRootPath), "demo-keys", DemoRecipients.KeyFile);
+                if (!File.Exists(pfx))
+                {
+                    return new OpenedMail(null, null, "Encrypted for a recipient whose key is not in this demo.");
+                }
 
-        return Task.FromResult(new OpenedMail(message.HtmlBody, message.TextBody, null));
+                using (var context = new TemporarySecureMimeContext())
+                {
+                    using var certificate = X509CertificateLoader.LoadPkcs12FromFile(pfx, null, X509KeyStorageFlags.Exportable);
+                    context.Import(certificate);
+                    var inner = await encrypted.DecryptAsync(context, cancellationToken).ConfigureAwait(false);
+                    var opened = new MimeMessage { Body = inner };
+                    return new OpenedMail(opened.HtmlBody, opened.TextBody, "Decrypted with the demo recipient's private key (S/MIME, AES-256).");
+                }
+
+            case MultipartEncrypted:
+                return new OpenedMail(null, null, "OpenPGP: open it with gpg and the recipient's key.");
+            default:
+                return new OpenedMail(message.HtmlBody, message.TextBody, null);
+        }
     }
 }
 

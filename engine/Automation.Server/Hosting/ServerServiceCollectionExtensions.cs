@@ -45,6 +45,7 @@ internal static class ServerServiceCollectionExtensions
             store.MigrateAsync().GetAwaiter().GetResult();
             return store;
         });
+        Demo.DemoOptions.PointSecureSendAtTheCapture(builder.Configuration);
         services.AddSecureSend(builder.Configuration);
         services.AddSingleton<PluginCatalog>();
         services.AddSingleton<Reports.JourneyReportBuilder>();
