@@ -247,6 +247,30 @@ public sealed class DesignerBrowserTests(DesignerHost host, ITestOutputHelper ou
         });
     }
 
+    [Fact]
+    public async Task CapturedMailPage_OpensAnEncryptedReminderAsItsRecipientWouldReadIt()
+    {
+        // The demo runs in this host: the appointment sweep at start sends reminders due within 72 h into the capture.
+        var page = await host.SignedInPageAsync(DesignerHost.AdminEmail);
+        await GuardAsync(page, nameof(CapturedMailPage_OpensAnEncryptedReminderAsItsRecipientWouldReadIt), async () =>
+        {
+            await page.GotoAsync(host.BaseUrl + "/designer/mail.html");
+            var smime = page.Locator("[data-test=mail] tr", new PageLocatorOptions { HasText = "smime" }).First;
+            for (var attempt = 0; attempt < 60 && await smime.CountAsync() == 0; attempt++)
+            {
+                await Task.Delay(1000);
+                await page.ClickAsync("[data-test=refresh]");
+            }
+
+            await smime.ClickAsync();
+            await Assertions.Expect(page.Locator("[data-test=method]")).ToHaveTextAsync("smime");
+            await Assertions.Expect(page.Locator("[data-test=note]")).ToContainTextAsync("Decrypted with the demo recipient");
+            var html = await page.Locator("[data-test=html]").GetAttributeAsync("srcdoc");
+            Assert.Contains("appointment", html, StringComparison.OrdinalIgnoreCase);
+            Assert.Equal("", await page.Locator("[data-test=html]").GetAttributeAsync("sandbox"));
+        });
+    }
+
     private async Task GuardAsync(IPage page, string name, Func<Task> test)
     {
         try
