@@ -8,6 +8,7 @@ using Automation.Server.Elsa;
 using Automation.Server.Endpoints;
 using Automation.Server.Fhir;
 using Automation.Server.Hosting;
+using Automation.Server.Journeys;
 using Automation.Server.Reports;
 using Automation.Server.Portal;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
@@ -33,6 +34,7 @@ app.MapWorkflowEndpoints();
 app.MapJourneyEndpoints();
 app.MapSegmentEndpoints();
 app.MapReportEndpoints();
+app.MapAudienceEndpoints();
 if (app.Configuration.GetValue<bool>("Automation:Demo:Enabled"))
 {
     app.MapDemoMailEndpoints();

@@ -126,6 +126,23 @@ public sealed class PopulationIndex
         return ids;
     }
 
+    /// <summary>Streams the ids of the patients in a segment, in file order (stable, so an audience entry that stopped
+    /// half way can skip what it already entered).</summary>
+    /// <param name="segment">The compiled segment.</param>
+    /// <param name="clock">The evaluation instant.</param>
+    /// <returns>The ids, lazily.</returns>
+    public IEnumerable<string> Members(CompiledSegment segment, SegmentClock clock)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        for (var i = 0; i < patients.Length; i++)
+        {
+            if (segment.Root.Evaluate(patients[i], clock))
+            {
+                yield return patients[i].Id;
+            }
+        }
+    }
+
     private static PopulationIndex Build(string directory, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();

@@ -58,6 +58,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<IWorkflowTimerScheduler, QuartzTimerScheduler>();
         services.AddSingleton<WorkflowTriggerScheduler>();
         services.AddSingleton<Journeys.AppointmentSweep>();
+        services.AddSingleton<Journeys.AudienceService>();
         var sweepCron = builder.Configuration["Automation:Journeys:AppointmentSweepCron"] is { Length: > 0 } cron ? cron : "0 0 6 * * ?";
         services.AddQuartz(q =>
         {
