@@ -13,11 +13,18 @@ public static class WorkflowStoreFactory
     /// <param name="connectionString">The provider's connection string.</param>
     /// <returns>The store.</returns>
     /// <exception cref="ArgumentException">The provider is not known.</exception>
-    public static IWorkflowStore Create(string provider, string connectionString)
+    public static IWorkflowStore Create(string provider, string connectionString) => Create(provider, connectionString, null);
+
+    /// <summary>Creates the workflow store with instance state encrypted at rest under a PHI key ring.</summary>
+    /// <param name="provider"><c>sqlite</c> or <c>postgres</c>.</param>
+    /// <param name="connectionString">The provider's connection string.</param>
+    /// <param name="phi">The key ring; <c>null</c> stores state as plain JSON.</param>
+    /// <returns>The store.</returns>
+    public static IWorkflowStore Create(string provider, string connectionString, Automation.Engine.Security.PhiProtector? phi)
     {
         ArgumentNullException.ThrowIfNull(provider);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return IsPostgres(provider) ? new PostgresWorkflowStore(connectionString) : new SqliteWorkflowStore(connectionString);
+        return IsPostgres(provider) ? new PostgresWorkflowStore(connectionString, phi) : new SqliteWorkflowStore(connectionString, phi);
     }
 
     /// <summary>Creates the identity store (users, API keys) for the same database. Call
@@ -57,7 +64,7 @@ public static class WorkflowStoreFactory
         return IsPostgres(provider) ? new Audit.PostgresAuditLog(connectionString, timeProvider) : new Audit.SqliteAuditLog(connectionString, timeProvider);
     }
 
-    /// <summary>Registers a singleton <see cref="IWorkflowStore"/> made by <see cref="Create"/> (created on first resolve).</summary>
+    /// <summary>Registers a singleton <see cref="IWorkflowStore"/> made by <see cref="Create(string, string)"/> (created on first resolve).</summary>
     /// <param name="services">The services.</param>
     /// <param name="provider"><c>sqlite</c> or <c>postgres</c>.</param>
     /// <param name="connectionString">The provider's connection string.</param>

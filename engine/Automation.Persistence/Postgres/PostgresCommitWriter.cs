@@ -60,17 +60,17 @@ internal static class PostgresCommitWriter
         TimeArray([.. rows.Select(r => (DateTimeOffset?)r.CreatedAt)]),
         Time(OutboxRows.DueNow));
 
-    public static async Task WriteOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, WorkflowCommit commit, CancellationToken cancellationToken)
+    public static async Task WriteOneAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, WorkflowCommit commit, StateCodec codec, CancellationToken cancellationToken)
     {
         var state = commit.State;
         await using var batch = new NpgsqlBatch(connection, transaction);
         if (commit.ExpectedRevision == 0)
         {
-            batch.BatchCommands.Add(BatchCommand(InsertInstanceSql, InstanceParameters(state, 1)));
+            batch.BatchCommands.Add(BatchCommand(InsertInstanceSql, InstanceParameters(state, 1, codec)));
         }
         else
         {
-            await using var update = Command(connection, transaction, UpdateInstanceSql, [.. InstanceParameters(state, commit.ExpectedRevision + 1), Long(commit.ExpectedRevision)]);
+            await using var update = Command(connection, transaction, UpdateInstanceSql, [.. InstanceParameters(state, commit.ExpectedRevision + 1, codec), Long(commit.ExpectedRevision)]);
             if (await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) != 1)
             {
                 throw new WorkflowConcurrencyException(state.InstanceId, commit.ExpectedRevision);
@@ -104,7 +104,7 @@ internal static class PostgresCommitWriter
         }
     }
 
-    public static async Task WriteBatchAsync(NpgsqlConnection connection, IReadOnlyList<WorkflowCommit> commits, CancellationToken cancellationToken)
+    public static async Task WriteBatchAsync(NpgsqlConnection connection, IReadOnlyList<WorkflowCommit> commits, StateCodec codec, CancellationToken cancellationToken)
     {
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         if (HasRepeatedInstance(commits))
@@ -112,18 +112,18 @@ internal static class PostgresCommitWriter
             // The same instance twice (created, then resumed): its steps depend on each other, so write them in order.
             foreach (var commit in commits)
             {
-                await WriteOneAsync(connection, transaction, commit, cancellationToken).ConfigureAwait(false);
+                await WriteOneAsync(connection, transaction, commit, codec, cancellationToken).ConfigureAwait(false);
             }
 
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return;
         }
 
-        await UpdateExistingAsync(connection, transaction, commits, cancellationToken).ConfigureAwait(false);
+        await UpdateExistingAsync(connection, transaction, commits, codec, cancellationToken).ConfigureAwait(false);
 
         try
         {
-            await CopyNewInstancesAsync(connection, commits, cancellationToken).ConfigureAwait(false);
+            await CopyNewInstancesAsync(connection, commits, codec, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException exception) when (exception.SqlState == UniqueViolation && exception.ConstraintName == InstancesPrimaryKey)
         {
@@ -165,7 +165,7 @@ internal static class PostgresCommitWriter
         return false;
     }
 
-    private static async Task UpdateExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<WorkflowCommit> commits, CancellationToken cancellationToken)
+    private static async Task UpdateExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<WorkflowCommit> commits, StateCodec codec, CancellationToken cancellationToken)
     {
         await using var batch = new NpgsqlBatch(connection, transaction);
         var updated = new List<WorkflowCommit>();
@@ -174,7 +174,7 @@ internal static class PostgresCommitWriter
             if (commit.ExpectedRevision > 0)
             {
                 updated.Add(commit);
-                batch.BatchCommands.Add(BatchCommand(UpdateInstanceSql, [.. InstanceParameters(commit.State, commit.ExpectedRevision + 1), Long(commit.ExpectedRevision)]));
+                batch.BatchCommands.Add(BatchCommand(UpdateInstanceSql, [.. InstanceParameters(commit.State, commit.ExpectedRevision + 1, codec), Long(commit.ExpectedRevision)]));
             }
         }
 
@@ -194,7 +194,7 @@ internal static class PostgresCommitWriter
         }
     }
 
-    private static async Task CopyNewInstancesAsync(NpgsqlConnection connection, IReadOnlyList<WorkflowCommit> commits, CancellationToken cancellationToken)
+    private static async Task CopyNewInstancesAsync(NpgsqlConnection connection, IReadOnlyList<WorkflowCommit> commits, StateCodec codec, CancellationToken cancellationToken)
     {
         if (!commits.Any(commit => commit.ExpectedRevision == 0))
         {
@@ -224,7 +224,7 @@ internal static class PostgresCommitWriter
             await writer.WriteAsync(StoreValues.Utc(state.UpdatedAt), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
             await WriteTimeAsync(writer, state.FinishedAt, cancellationToken).ConfigureAwait(false);
             await writer.WriteAsync(1L, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-            await writer.WriteAsync(StoreValues.SerializeAtRevision(state, 1), NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
+            await writer.WriteAsync(codec.Encode(state, 1), NpgsqlDbType.Bytea, cancellationToken).ConfigureAwait(false);
         }
 
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -299,7 +299,7 @@ internal static class PostgresCommitWriter
         return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) as string ?? ids[0];
     }
 
-    private static NpgsqlParameter[] InstanceParameters(WorkflowState state, long revision) =>
+    private static NpgsqlParameter[] InstanceParameters(WorkflowState state, long revision, StateCodec codec) =>
     [
         Text(state.InstanceId),
         Text(state.DefinitionId),
@@ -312,7 +312,7 @@ internal static class PostgresCommitWriter
         Time(state.UpdatedAt),
         Time(state.FinishedAt),
         Long(revision),
-        Bytes(StoreValues.SerializeAtRevision(state, revision)),
+        Bytes(codec.Encode(state, revision)),
     ];
 
     private static NpgsqlBatchCommand InsertBookmarks(string instanceId, List<Bookmark> bookmarks) => BatchCommand(

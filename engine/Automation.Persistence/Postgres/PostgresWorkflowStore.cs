@@ -20,11 +20,14 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
     private readonly NpgsqlDataSource _dataSource;
     private readonly KeyedLocks _localLocks = new();
     private readonly string? _searchSchema;
+    private readonly StateCodec _codec;
 
     /// <summary>Creates the store with its own connection pool.</summary>
     /// <param name="connectionString">An Npgsql connection string; <c>Search Path</c> selects the schema.</param>
-    public PostgresWorkflowStore(string connectionString)
+    /// <param name="phi">The key ring that encrypts instance state at rest; <c>null</c> stores it as plain JSON.</param>
+    public PostgresWorkflowStore(string connectionString, Automation.Engine.Security.PhiProtector? phi = null)
     {
+        _codec = new StateCodec(phi);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         _searchSchema = builder.SearchPath?.Split(',')[0].Trim().Trim('"') is { Length: > 0 } schema ? schema : null;
@@ -272,7 +275,7 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
         await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         await using (var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false))
         {
-            await PostgresCommitWriter.WriteOneAsync(connection, transaction, commit, cancellationToken).ConfigureAwait(false);
+            await PostgresCommitWriter.WriteOneAsync(connection, transaction, commit, _codec, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
         }
 
@@ -297,7 +300,7 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
 
         await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
         {
-            await PostgresCommitWriter.WriteBatchAsync(connection, commits, cancellationToken).ConfigureAwait(false);
+            await PostgresCommitWriter.WriteBatchAsync(connection, commits, _codec, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var commit in commits)
@@ -318,7 +321,7 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
             return null;
         }
 
-        var state = WorkflowStateJson.Deserialize(await reader.GetFieldValueAsync<byte[]>(1, cancellationToken).ConfigureAwait(false));
+        var state = _codec.Decode(instanceId, await reader.GetFieldValueAsync<byte[]>(1, cancellationToken).ConfigureAwait(false));
         state.Revision = reader.GetInt64(0);
         return state;
     }

@@ -17,10 +17,13 @@ internal sealed class SqliteCommitWriter : IDisposable
     private Prepared? _insertJournal;
     private Prepared? _insertOutbox;
 
-    public SqliteCommitWriter(SqliteConnection connection, SqliteTransaction transaction)
+    private readonly StateCodec _codec;
+
+    public SqliteCommitWriter(SqliteConnection connection, SqliteTransaction transaction, StateCodec? codec = null)
     {
         _connection = connection;
         _transaction = transaction;
+        _codec = codec ?? StateCodec.Plain;
     }
 
     public async Task WriteAsync(WorkflowCommit commit, CancellationToken cancellationToken)
@@ -53,7 +56,7 @@ internal sealed class SqliteCommitWriter : IDisposable
         p[8].Value = StoreValues.ToUnixMicros(state.UpdatedAt);
         p[9].Value = state.FinishedAt is { } finished ? StoreValues.ToUnixMicros(finished) : DBNull.Value;
         p[10].Value = revision;
-        p[11].Value = StoreValues.SerializeAtRevision(state, revision);
+        p[11].Value = _codec.Encode(state, revision);
         if (!isNew)
         {
             p[12].Value = commit.ExpectedRevision;

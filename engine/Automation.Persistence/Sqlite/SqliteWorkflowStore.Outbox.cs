@@ -25,7 +25,7 @@ public sealed partial class SqliteWorkflowStore : IOutboxStore
 
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = connection.BeginTransaction(deferred: false);
-        using (var writer = new SqliteCommitWriter(connection, transaction))
+        using (var writer = new SqliteCommitWriter(connection, transaction, _codec))
         {
             await writer.WriteOutboxAsync(messages, "", DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
         }

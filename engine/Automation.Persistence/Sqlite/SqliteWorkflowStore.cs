@@ -23,12 +23,15 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore
 
     private readonly string _connectionString;
     private readonly string _dataSourcePath;
+    private readonly StateCodec _codec;
     private int _walEnabled;
 
     /// <summary>Creates the store. The folder of the database file is created when missing.</summary>
     /// <param name="connectionString">A Microsoft.Data.Sqlite connection string, for example <c>Data Source=data/automation.db</c>.</param>
-    public SqliteWorkflowStore(string connectionString)
+    /// <param name="phi">The key ring that encrypts instance state at rest; <c>null</c> stores it as plain JSON.</param>
+    public SqliteWorkflowStore(string connectionString, Automation.Engine.Security.PhiProtector? phi = null)
     {
+        _codec = new StateCodec(phi);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         var builder = new SqliteConnectionStringBuilder(connectionString);
         var dataSource = builder.DataSource;
@@ -276,7 +279,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore
         await using (var connection = await OpenAsync(cancellationToken).ConfigureAwait(false))
         await using (var transaction = connection.BeginTransaction(deferred: false))
         {
-            using var writer = new SqliteCommitWriter(connection, transaction);
+            using var writer = new SqliteCommitWriter(connection, transaction, _codec);
             foreach (var commit in commits)
             {
                 await writer.WriteAsync(commit, cancellationToken).ConfigureAwait(false);
@@ -304,7 +307,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore
             return null;
         }
 
-        var state = WorkflowStateJson.Deserialize(reader.GetFieldValue<byte[]>(1));
+        var state = _codec.Decode(instanceId, reader.GetFieldValue<byte[]>(1));
         state.Revision = reader.GetInt64(0);
         return state;
     }

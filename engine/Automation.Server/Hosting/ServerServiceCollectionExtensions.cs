@@ -1,3 +1,4 @@
+using Automation.Engine.Security;
 using Automation.Activities.Fhir;
 using Automation.Activities.SecureSend;
 using Automation.Activities.SecureSend.Recipients;
@@ -32,7 +33,8 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<IWorkflowStore>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
-            return WorkflowStoreFactory.Create(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
+            // Instance state carries what activities output (patient contexts), so it is encrypted at rest.
+            return WorkflowStoreFactory.Create(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment), provider.GetRequiredService<PhiProtector>());
         });
         services.AddSingleton(provider =>
         {
