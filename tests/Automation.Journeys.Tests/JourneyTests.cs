@@ -179,7 +179,8 @@ public abstract class JourneyTests : IAsyncLifetime
         var (text, cms) = await DecryptAsync(first.Raw, certificatePem, keyPem);
         Assert.Contains("Ana", text, StringComparison.Ordinal);
         Assert.Contains("December  6, 2026 at 07:00 UTC", text, StringComparison.Ordinal);
-        Assert.Contains("/appointments/appt-ana/confirm", text, StringComparison.Ordinal);
+        Assert.Contains("with Dr. Rivera at Main Street Clinic", text, StringComparison.Ordinal);
+        Assert.Contains(JourneyServer.PublicBase + "/t/c/", text, StringComparison.Ordinal); // the confirm link, click-tracked
         Assert.Contains("aes-256", cms, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("December", Encoding.ASCII.GetString(first.Raw), StringComparison.Ordinal);
 
@@ -190,7 +191,7 @@ public abstract class JourneyTests : IAsyncLifetime
         var messages = await server.MessagesAsync(smtp, 2);
         Assert.Equal(2, messages.Count);
         var (second, _) = await DecryptAsync(messages[1].Raw, certificatePem, keyPem);
-        Assert.Contains("/appointments/appt-ana/confirm", second, StringComparison.Ordinal);
+        Assert.Contains("Dear Ana", second, StringComparison.Ordinal);
         Assert.Equal("Reminder: your appointment is tomorrow", MimeMessage.Load(new MemoryStream(messages[1].Raw)).Subject);
 
         Assert.Empty(await AuditForAsync("bo", AuditActions.MessageQueued));
