@@ -7,6 +7,7 @@ using Automation.Activities.SecureSend.Recipients;
 using Automation.Activities.SecureSend.Testing;
 using Automation.Activities.SecureSend.Tracking;
 using Automation.Engine.Audit;
+using Automation.Engine.Execution;
 using Automation.Activities.Fhir.Tests.Support;
 using Automation.Engine.Persistence;
 using Automation.Server.Journeys;
@@ -196,6 +197,30 @@ public abstract class JourneyTests : IAsyncLifetime
 
         Assert.Empty(await AuditForAsync("bo", AuditActions.MessageQueued));
         Assert.All(messages, m => Assert.Equal(["ana@example.org"], m.To));
+    }
+
+    [Fact]
+    public async Task NoShow_HandsThePatientToReEngagement()
+    {
+        var start = T0.AddDays(5).AddHours(10); // 16:00 UTC, 11:00 in New York
+        var appointment = Ehr.Appointment("appt-eve", "eve", start);
+        population.AddRange([Ehr.Patient("eve", "Eve", "eve@example.org"), Ehr.Consent("c-eve", "eve", "TREAT"), appointment]);
+        await StartAsync();
+        var (certificatePem, _) = JourneyServer.SmimeRecipient("eve@example.org", T0);
+        await server.Services.GetRequiredService<RecipientDirectory>().ImportCertificateAsync(Encoding.ASCII.GetBytes(certificatePem), null);
+        await server.Services.GetRequiredService<AppointmentSweep>().RunAsync(CancellationToken.None);
+
+        await AdvanceToAsync(start.AddHours(-72));
+        await AdvanceToAsync(start.AddHours(-24));
+        Assert.Equal(2, (await server.MessagesAsync(smtp, 2)).Count);
+
+        // The EHR marks the appointment a no-show before the check two hours after its end.
+        appointment.Status = Appointment.AppointmentStatus.Noshow;
+        await AdvanceToAsync(start.AddMinutes(30).AddHours(2));
+
+        var store = server.Services.GetRequiredService<IWorkflowStore>();
+        var handedOver = await store.ListInstancesAsync(new InstanceQuery { DefinitionId = "re-engagement" });
+        Assert.Equal(["eve"], handedOver.Items.Select(i => i.CorrelationId));
     }
 }
 
