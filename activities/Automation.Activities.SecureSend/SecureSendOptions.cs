@@ -38,6 +38,25 @@ public sealed class SecureSendOptions
 
     /// <summary>PEM files of trust anchors recipient certificates must chain to; empty accepts any issuer.</summary>
     public IList<string> TrustAnchorFiles { get; } = [];
+
+    /// <summary>The marketing frequency cap (<c>SecureSend:FrequencyCap:Marketing</c>).</summary>
+    public FrequencyCapOptions MarketingCap { get; set; } = new();
+}
+
+/// <summary>
+/// At most <see cref="Max"/> messages of one purpose per patient within <see cref="Window"/>, across journeys
+/// (<c>SecureSend:FrequencyCap:Marketing:Max</c> and <c>:Window</c>).
+/// </summary>
+public sealed class FrequencyCapOptions
+{
+    /// <summary>The most messages per window; 0 disables the cap. Default 3.</summary>
+    public int Max { get; set; } = 3;
+
+    /// <summary>The sliding window. Default 7 days.</summary>
+    public TimeSpan Window { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Whether the cap applies.</summary>
+    public bool Enabled => Max > 0 && Window > TimeSpan.Zero;
 }
 
 /// <summary>DKIM signing settings (<c>SecureSend:Dkim</c>).</summary>

@@ -20,7 +20,9 @@ public static class SecureSendServiceCollectionExtensions
     /// the MIME builder and the <c>secure-send</c> outbox handler (<c>SecureSend:Smtp</c>). The host must register
     /// <see cref="Automation.Engine.Audit.IAuditLog"/>, <see cref="Automation.Engine.Security.PhiProtector"/> and
     /// <see cref="Automation.Engine.Audit.PatientIdHasher"/>; <see cref="Portal.IPortalMailbox"/> and
-    /// <see cref="Tracking.IMessageInstrumentation"/> are used when registered.
+    /// <see cref="Tracking.IMessageInstrumentation"/> are used when registered, and <see cref="Tracking.ITrackingStore"/> (when
+    /// registered) counts marketing messages for the frequency cap (<c>SecureSend:FrequencyCap:Marketing:Max</c>, default 3,
+    /// 0 disables; <c>:Window</c>, default 7 days).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration root.</param>
@@ -67,7 +69,7 @@ public static class SecureSendServiceCollectionExtensions
         services.TryAddSingleton(provider => new SecureSender(
             provider.GetRequiredService<RecipientDirectory>(), provider.GetRequiredService<PolicyLoader>(), provider.GetRequiredService<SecureMessageBuilder>(),
             provider.GetRequiredService<SecureSendOptions>(), provider.GetRequiredService<TimeProvider>(), provider.GetService<Automation.Engine.Audit.PatientIdHasher>(),
-            provider.GetService<Portal.IPortalMailbox>(), provider.GetService<Tracking.IMessageInstrumentation>()));
+            provider.GetService<Portal.IPortalMailbox>(), provider.GetService<Tracking.IMessageInstrumentation>(), provider.GetService<Tracking.ITrackingStore>()));
         services.TryAddSingleton(provider => new SecureSendOutboxHandler(
             provider.GetRequiredService<SmtpOptions>(), provider.GetRequiredService<Automation.Engine.Security.PhiProtector>(),
             provider.GetRequiredService<Automation.Engine.Audit.IAuditLog>(), provider.GetRequiredService<TimeProvider>()));
@@ -96,6 +98,21 @@ public static class SecureSendServiceCollectionExtensions
         if (section.GetSection("Dkim")["PrivateKeyFile"] is { Length: > 0 } dkimKey)
         {
             options.Dkim = new DkimOptions { PrivateKeyFile = dkimKey, Domain = section["Dkim:Domain"] ?? "", Selector = section["Dkim:Selector"] ?? "" };
+        }
+
+        var cap = section.GetSection("FrequencyCap:Marketing");
+        if (cap["Max"] is { Length: > 0 } max)
+        {
+            options.MarketingCap.Max = int.TryParse(max, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var parsedMax) && parsedMax >= 0
+                ? parsedMax
+                : throw new InvalidOperationException($"SecureSend:FrequencyCap:Marketing:Max must be a whole number >= 0 (was '{max}').");
+        }
+
+        if (cap["Window"] is { Length: > 0 } window)
+        {
+            options.MarketingCap.Window = TimeSpan.TryParse(window, System.Globalization.CultureInfo.InvariantCulture, out var parsedWindow) && parsedWindow >= TimeSpan.Zero
+                ? parsedWindow
+                : throw new InvalidOperationException($"SecureSend:FrequencyCap:Marketing:Window must be a time span such as 7.00:00:00 (was '{window}').");
         }
 
         foreach (var anchor in section.GetSection("TrustAnchorFiles").GetChildren())

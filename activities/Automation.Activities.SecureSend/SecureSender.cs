@@ -29,6 +29,7 @@ public sealed class SecureSender
     private readonly IPortalMailbox? portal;
     private readonly IMessageInstrumentation? instrumentation;
     private readonly TimeProvider timeProvider;
+    private readonly ITrackingStore? tracking;
 
     /// <summary>Creates the pipeline.</summary>
     /// <param name="directory">The recipient directory.</param>
@@ -39,9 +40,11 @@ public sealed class SecureSender
     /// <param name="hasher">Hashes patient ids for audit records; optional outside the server.</param>
     /// <param name="portal">The pickup portal; without it nobody counts as portal-enrolled.</param>
     /// <param name="instrumentation">Engagement tracking; without it messages go out uninstrumented.</param>
+    /// <param name="tracking">The tracked messages the marketing frequency cap counts; without it there is no cap.</param>
     public SecureSender(RecipientDirectory directory, PolicyLoader policies, SecureMessageBuilder builder, SecureSendOptions options, TimeProvider timeProvider,
-        PatientIdHasher? hasher = null, IPortalMailbox? portal = null, IMessageInstrumentation? instrumentation = null)
+        PatientIdHasher? hasher = null, IPortalMailbox? portal = null, IMessageInstrumentation? instrumentation = null, ITrackingStore? tracking = null)
     {
+        this.tracking = tracking;
         this.directory = directory;
         this.policies = policies;
         this.builder = builder;
@@ -125,6 +128,11 @@ public sealed class SecureSender
         }
 
         var isMarketing = string.Equals(request.Purpose, "marketing", StringComparison.OrdinalIgnoreCase);
+        if (isMarketing && await OverFrequencyCapAsync(request, cancellationToken).ConfigureAwait(false) is { } capped)
+        {
+            return new SendPreparation(SendPreparation.Blocked, capped.Reason, verdict, capped, null, patientHash);
+        }
+
         Uri? unsubscribe = null;
         if (instrumentation is not null)
         {
@@ -155,6 +163,22 @@ public sealed class SecureSender
 
         var envelope = new OutboxEnvelope(options.From, recipient, decision.Method!, decision.RequireTls, patientHash, mime);
         return new SendPreparation(SendPreparation.Sent, decision.Reason, verdict, decision, envelope, patientHash);
+    }
+
+    private async Task<PolicyDecision?> OverFrequencyCapAsync(SendRequest request, CancellationToken cancellationToken)
+    {
+        var cap = options.MarketingCap;
+        if (tracking is null || !cap.Enabled || request.PatientId is not { Length: > 0 } patientId)
+        {
+            return null;
+        }
+
+        // Counts what earlier sends recorded (instrumentation saves each tracked message when it is queued), across journeys.
+        var since = timeProvider.GetUtcNow() - cap.Window;
+        var sent = await tracking.CountMessagesAsync(patientId, "marketing", since, request.MessageKey, cancellationToken).ConfigureAwait(false);
+        return sent >= cap.Max
+            ? new PolicyDecision(null, false, $"frequency cap: {sent} marketing messages within {cap.Window} (max {cap.Max})")
+            : null;
     }
 
     private static (IFluidTemplate Template, IReadOnlyList<string> PhiFields) Analyze(string source, string field)

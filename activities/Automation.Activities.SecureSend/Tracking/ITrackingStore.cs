@@ -43,4 +43,16 @@ public interface ITrackingStore
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The events.</returns>
     Task<IReadOnlyList<EngagementEvent>> ListPatientEventsAsync(string patientId, DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Counts a patient's tracked messages of one purpose recorded at or after <paramref name="since"/>, not counting
+    /// <paramref name="exceptMessageId"/> (a retried send must not count itself). Used by the frequency cap.
+    /// </summary>
+    /// <param name="patientId">The patient id.</param>
+    /// <param name="purpose">The purpose, compared case-insensitively.</param>
+    /// <param name="since">The earliest instant.</param>
+    /// <param name="exceptMessageId">A message id to leave out, or <c>null</c>.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The count.</returns>
+    Task<int> CountMessagesAsync(string patientId, string purpose, DateTimeOffset since, string? exceptMessageId = null, CancellationToken cancellationToken = default);
 }

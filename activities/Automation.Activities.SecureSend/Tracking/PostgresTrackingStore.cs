@@ -23,6 +23,7 @@ public sealed class PostgresTrackingStore : ITrackingStore, IAsyncDisposable
             automated bigint NOT NULL,
             reason text NULL,
             user_agent_hash text NULL);
+        CREATE INDEX IF NOT EXISTS ix_tracked_messages_patient ON tracked_messages (patient_id, sent_at);
         CREATE INDEX IF NOT EXISTS ix_engagement_events_message ON engagement_events (message_id, at);
         CREATE INDEX IF NOT EXISTS ix_engagement_events_patient ON engagement_events (patient_id, at);
         """;
@@ -92,6 +93,16 @@ public sealed class PostgresTrackingStore : ITrackingStore, IAsyncDisposable
     public async Task<IReadOnlyList<EngagementEvent>> ListPatientEventsAsync(string patientId, DateTimeOffset since, CancellationToken cancellationToken = default) =>
         await QueryAsync($"SELECT {TrackingColumns.Event} FROM engagement_events WHERE patient_id = $1 AND at >= $2 ORDER BY at, event_id",
             [patientId, TrackingColumns.ToMicros(since)], TrackingColumns.ReadEvent, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async Task<int> CountMessagesAsync(string patientId, string purpose, DateTimeOffset since, string? exceptMessageId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patientId);
+        ArgumentNullException.ThrowIfNull(purpose);
+        var found = await QueryAsync("SELECT COUNT(*) FROM tracked_messages WHERE patient_id = $1 AND sent_at >= $2 AND lower(purpose) = lower($3) AND message_id <> $4",
+            [patientId, TrackingColumns.ToMicros(since), purpose, exceptMessageId ?? ""], r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
+        return (int)found[0];
+    }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();

@@ -23,6 +23,7 @@ public sealed class SqliteTrackingStore : ITrackingStore
             automated INTEGER NOT NULL,
             reason TEXT NULL,
             user_agent_hash TEXT NULL);
+        CREATE INDEX IF NOT EXISTS ix_tracked_messages_patient ON tracked_messages (patient_id, sent_at);
         CREATE INDEX IF NOT EXISTS ix_engagement_events_message ON engagement_events (message_id, at);
         CREATE INDEX IF NOT EXISTS ix_engagement_events_patient ON engagement_events (patient_id, at);
         """;
@@ -109,6 +110,22 @@ public sealed class SqliteTrackingStore : ITrackingStore
             c.Parameters.AddWithValue("$patient", patientId);
             c.Parameters.AddWithValue("$since", TrackingColumns.ToMicros(since));
         }, TrackingColumns.ReadEvent, cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public async Task<int> CountMessagesAsync(string patientId, string purpose, DateTimeOffset since, string? exceptMessageId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patientId);
+        ArgumentNullException.ThrowIfNull(purpose);
+        var found = await QueryAsync(
+            "SELECT COUNT(*) FROM tracked_messages WHERE patient_id = $patient AND sent_at >= $since AND lower(purpose) = lower($purpose) AND message_id <> $except", c =>
+            {
+                c.Parameters.AddWithValue("$patient", patientId);
+                c.Parameters.AddWithValue("$since", TrackingColumns.ToMicros(since));
+                c.Parameters.AddWithValue("$purpose", purpose);
+                c.Parameters.AddWithValue("$except", exceptMessageId ?? "");
+            }, r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
+        return (int)found[0];
+    }
 
     private async Task<List<T>> QueryAsync<T>(string sql, Action<SqliteCommand> bind, Func<SqliteDataReader, T> read, CancellationToken cancellationToken)
     {

@@ -71,6 +71,22 @@ public abstract class TrackingStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task CountMessagesAsync_CountsOnePatientsPurposeInsideTheWindowExceptTheGivenId()
+    {
+        await store.SaveMessageAsync(Message("c1") with { SentAt = T0.AddDays(-8) });
+        await store.SaveMessageAsync(Message("c2") with { SentAt = T0.AddDays(-6) });
+        await store.SaveMessageAsync(Message("c3") with { SentAt = T0.AddDays(-1), Purpose = "Marketing" });
+        await store.SaveMessageAsync(Message("c4") with { SentAt = T0, Purpose = "treatment" });
+        await store.SaveMessageAsync(Message("c5") with { SentAt = T0, PatientId = "other-" + suffix });
+
+        Assert.Equal(2, await store.CountMessagesAsync("p-" + suffix, "marketing", T0.AddDays(-7)));
+        Assert.Equal(1, await store.CountMessagesAsync("p-" + suffix, "marketing", T0.AddDays(-7), "c2" + suffix));
+        Assert.Equal(3, await store.CountMessagesAsync("p-" + suffix, "marketing", T0.AddDays(-9)));
+        Assert.Equal(1, await store.CountMessagesAsync("p-" + suffix, "treatment", T0.AddDays(-7)));
+        Assert.Equal(0, await store.CountMessagesAsync("nobody-" + suffix, "marketing", T0.AddDays(-7)));
+    }
+
+    [Fact]
     public async Task AddEventAsync_UnknownType_ThrowsAndWritesNothing()
     {
         var bad = Event("e9", "m9" + suffix, "bounce", 1);
