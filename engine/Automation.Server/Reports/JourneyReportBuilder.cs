@@ -1,3 +1,4 @@
+using Automation.Engine.Audit;
 using Automation.Engine.Execution;
 using Automation.Engine.Persistence;
 
@@ -10,7 +11,7 @@ namespace Automation.Server.Reports;
 /// (human engagement only), goal reached is any activity whose id starts with <c>goal</c>, exited is finished or
 /// cancelled instances.
 /// </summary>
-internal sealed class JourneyReportBuilder(IWorkflowStore store)
+internal sealed class JourneyReportBuilder(IWorkflowStore store, IAuditLog audit)
 {
     public async Task<JourneyReport?> BuildAsync(string definitionId, CancellationToken cancellationToken)
     {
@@ -44,6 +45,64 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store)
             new("exited", statistics.Statuses.GetValueOrDefault(WorkflowStatus.Finished) + statistics.Statuses.GetValueOrDefault(WorkflowStatus.Cancelled)),
         };
 
-        return new JourneyReport(definitionId, definition.Name, funnel, steps, new Dictionary<string, long>(), []);
+        var (methods, domains, delivered) = await MessagesAsync(definitionId, cancellationToken).ConfigureAwait(false);
+        funnel.Insert(4, new FunnelStage("delivered", delivered));
+        return new JourneyReport(definitionId, definition.Name, funnel, steps, methods, domains);
+    }
+
+    // Method mix and deliverability come from the audit log's message records (queued: method; delivered/bounced:
+    // recipient domain), matched to the journey's instances. A scan: fine at pilot sizes; a per-journey summary table
+    // maintained at delivery is the way to scale it.
+    private async Task<(Dictionary<string, long> Methods, List<DomainRow> Domains, long Delivered)> MessagesAsync(string definitionId, CancellationToken cancellationToken)
+    {
+        var instances = new HashSet<string>(StringComparer.Ordinal);
+        for (var skip = 0; ; skip += 1000)
+        {
+            var page = await store.ListInstancesAsync(new InstanceQuery { DefinitionId = definitionId, Skip = skip, Take = 1000 }, cancellationToken).ConfigureAwait(false);
+            instances.UnionWith(page.Items.Select(i => i.Id));
+            if (page.Items.Count < 1000)
+            {
+                break;
+            }
+        }
+
+        var methods = new Dictionary<string, long>(StringComparer.Ordinal);
+        var domains = new Dictionary<string, (long Sent, long Delivered, long Bounced)>(StringComparer.OrdinalIgnoreCase);
+        long delivered = 0;
+        for (long after = 0; ;)
+        {
+            var records = await audit.ReadAsync(after, 5000, cancellationToken).ConfigureAwait(false);
+            if (records.Count == 0)
+            {
+                break;
+            }
+
+            after = records[^1].Sequence;
+            foreach (var entry in records.Select(r => r.Entry).Where(e => e.InstanceId is { } id && instances.Contains(id)))
+            {
+                var domain = entry.Details?.GetValueOrDefault("recipientDomain") is { Length: > 0 } d ? d : null;
+                switch (entry.Action)
+                {
+                    case AuditActions.MessageQueued when entry.Method is { } method:
+                        methods[method] = methods.GetValueOrDefault(method) + 1;
+                        break;
+                    case AuditActions.MessageDelivered:
+                        delivered++;
+                        if (domain is not null)
+                        {
+                            var row = domains.GetValueOrDefault(domain);
+                            domains[domain] = (row.Sent + 1, row.Delivered + 1, row.Bounced);
+                        }
+
+                        break;
+                    case AuditActions.MessageBounced when domain is not null:
+                        var bounced = domains.GetValueOrDefault(domain);
+                        domains[domain] = (bounced.Sent + 1, bounced.Delivered, bounced.Bounced + 1);
+                        break;
+                }
+            }
+        }
+
+        return (methods, [.. domains.OrderBy(d => d.Key, StringComparer.OrdinalIgnoreCase).Select(d => new DomainRow(d.Key, d.Value.Sent, d.Value.Delivered, d.Value.Bounced))], delivered);
     }
 }

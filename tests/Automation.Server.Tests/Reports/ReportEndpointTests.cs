@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Automation.Server.Tests.ElsaApi;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Automation.Server.Tests.Reports;
 
@@ -36,6 +37,44 @@ public sealed class ReportEndpointTests : IDisposable
         Assert.StartsWith("section,name,metric,count\n", csv, StringComparison.Ordinal);
         Assert.Contains("funnel,\"entered\",\"count\",3\n", csv, StringComparison.Ordinal);
         Assert.Contains("step,\"consent1\",\"Granted\",3\n", csv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Report_CountsMethodsAndDeliverabilityByDomain_FromTheJourneysMessageRecords()
+    {
+        var designer = server.Client("designer");
+        await designer.PostJsonAsync("workflow-definitions", ElsaApiServer.Fixture("captured-final-publish-body.json"));
+        var ids = new List<string>();
+        for (var i = 0; i < 2; i++)
+        {
+            var run = await designer.PostAsync("workflow-definitions/hc-demo-1/execute", JsonContent.Create(ElsaApiServer.Fixture("captured-final-execute-body.json")));
+            ids.Add(run.Headers.GetValues("x-elsa-workflow-instance-id").Single());
+        }
+
+        var audit = server.Services.GetRequiredService<Automation.Engine.Audit.IAuditLog>();
+        Automation.Engine.Audit.AuditEntry Entry(string action, string instance, string method, string domain) => new()
+        {
+            Action = action, Actor = "system:outbox", Result = "ok", InstanceId = instance, MessageId = "m-" + instance + action, Method = method,
+            Details = new Dictionary<string, string> { ["recipientDomain"] = domain },
+        };
+        await audit.AppendAsync(
+        [
+            Entry(Automation.Engine.Audit.AuditActions.MessageQueued, ids[0], "smime", ""),
+            Entry(Automation.Engine.Audit.AuditActions.MessageQueued, ids[1], "portal", ""),
+            Entry(Automation.Engine.Audit.AuditActions.MessageDelivered, ids[0], "smime", "example.org"),
+            Entry(Automation.Engine.Audit.AuditActions.MessageBounced, ids[1], "portal", "example.net"),
+            Entry(Automation.Engine.Audit.AuditActions.MessageQueued, "another-journeys-instance", "tls", ""),
+        ]);
+
+        var report = await server.Client("auditor").GetJsonAsync("/api/reports/journeys/hc-demo-1");
+
+        Assert.Equal(1, report["methods"]!["smime"]!.GetValue<long>());
+        Assert.Equal(1, report["methods"]!["portal"]!.GetValue<long>());
+        Assert.Null(report["methods"]!["tls"]);
+        var domains = report["domains"]!.AsArray().ToDictionary(d => d!["domain"]!.GetValue<string>(), d => (d!["delivered"]!.GetValue<long>(), d["bounced"]!.GetValue<long>()));
+        Assert.Equal((1, 0), domains["example.org"]);
+        Assert.Equal((0, 1), domains["example.net"]);
+        Assert.Equal(1, report["funnel"]!.AsArray().Single(s => s!["stage"]!.GetValue<string>() == "delivered")!["count"]!.GetValue<long>());
     }
 
     [Fact]
