@@ -222,15 +222,17 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
             InstanceScope = settings.Journey == CampaignSettings.AppointmentReminder ? definition.DefinitionId : null,
         };
 
-        // The relay drains the outbox while the audience enters, as the server's relay service would.
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        // The relay drains the outbox while the audience enters, as the server's relay service would. It is stopped
+        // between passes, never inside one: a pass cancelled after its claim would leave leased messages that are sent
+        // again when the fake clock jumps past the lease.
+        var entering = true;
         var draining = Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested)
+            while (Volatile.Read(ref entering))
             {
-                if (await relay.DeliverPendingAsync(stop.Token).ConfigureAwait(false) == 0)
+                if (await relay.DeliverPendingAsync(cancellationToken).ConfigureAwait(false) == 0)
                 {
-                    await Task.Delay(20, stop.Token).ConfigureAwait(false);
+                    await Task.Delay(20, cancellationToken).ConfigureAwait(false);
                 }
             }
         }, CancellationToken.None);
@@ -240,15 +242,8 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         }
         finally
         {
-            await stop.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await draining.ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                // Stopped on purpose; the main loop delivers the rest.
-            }
+            Volatile.Write(ref entering, false);
+            await draining.ConfigureAwait(false);
         }
     }
 
