@@ -10,6 +10,7 @@ namespace Automation.Cli.Campaign;
 internal sealed class CampaignTally
 {
     private readonly Dictionary<string, int> stepOf = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> stepOfMessage = new(StringComparer.Ordinal);
 
     public List<StepCounts> Steps { get; } = [];
 
@@ -24,9 +25,9 @@ internal sealed class CampaignTally
 
         if (entry.Action == AuditActions.ConsentCheck)
         {
-            var step = stepOf.GetValueOrDefault(instance) + 1;
-            stepOf[instance] = step;
-            var counts = Step(step);
+            var next = stepOf.GetValueOrDefault(instance) + 1;
+            stepOf[instance] = next;
+            var counts = Step(next);
             counts.Attempts++;
             Total.Attempts++;
             if (!string.Equals(entry.Result, "granted", StringComparison.OrdinalIgnoreCase))
@@ -38,7 +39,25 @@ internal sealed class CampaignTally
             return;
         }
 
-        var current = Step(Math.Max(1, stepOf.GetValueOrDefault(instance)));
+        // A delivery belongs to the step that queued it, which a later step may have overtaken (a wait that is already
+        // over when reached runs the next consent check before the relay's pass).
+        var step = Math.Max(1, stepOf.GetValueOrDefault(instance));
+        if (entry.Action == AuditActions.MessageQueued && entry.MessageId is { } queued)
+        {
+            stepOfMessage[queued] = step;
+            return;
+        }
+
+        if (entry.MessageId is { } id && stepOfMessage.TryGetValue(id, out var queuedAt))
+        {
+            step = queuedAt;
+            if (entry.Action is AuditActions.MessageDelivered or AuditActions.MessageFailed or AuditActions.MessageBounced)
+            {
+                stepOfMessage.Remove(id);
+            }
+        }
+
+        var current = Step(step);
         switch (entry.Action)
         {
             case AuditActions.PolicyDecision when string.Equals(entry.Result, "blocked", StringComparison.OrdinalIgnoreCase):
