@@ -179,6 +179,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         var started = Stopwatch.GetTimestamp();
         var run = await EnterAsync(store, runtime, clock, definition, members, relay, cancellationToken).ConfigureAwait(false);
         members = null;
+        var entered = Stopwatch.GetElapsedTime(started);
         var rounds = 0;
         while (true)
         {
@@ -206,6 +207,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
             tally.Add(record.Entry);
         }
 
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"phases: entry {entered.TotalSeconds:F1} s (relay draining alongside), rest {(elapsed - entered).TotalSeconds:F1} s")).ConfigureAwait(false);
         await ReportAsync(run, tally, smtp.Count, latency, elapsed, rounds, clock).ConfigureAwait(false);
         return CliApplication.Ok;
     }
