@@ -191,9 +191,8 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
             }
 
             rounds++;
-            var due = timers.Min(t => t.ResumeAt ?? DateTimeOffset.MinValue);
-            clock.AdvanceTo(due);
-            if (await runtime.ResumeDueTimersAsync(cancellationToken).ConfigureAwait(false) == 0)
+            clock.AdvanceTo(timers.Min(t => t.ResumeAt ?? DateTimeOffset.MinValue));
+            if (await WhileRelayDrainsAsync(relay, () => ResumeDueTimersAsync(store, runtime, clock, cancellationToken), cancellationToken).ConfigureAwait(false) == 0)
             {
                 throw new InvalidOperationException($"{timers.Count} timers remain but none resumed at {clock.GetUtcNow():O}.");
             }
@@ -224,13 +223,38 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
             InstanceScope = settings.Journey == CampaignSettings.AppointmentReminder ? definition.DefinitionId : null,
         };
 
-        // The relay drains the outbox while the audience enters, as the server's relay service would. It is stopped
-        // between passes, never inside one: a pass cancelled after its claim would leave leased messages that are sent
-        // again when the fake clock jumps past the lease.
-        var entering = true;
+        return await WhileRelayDrainsAsync(relay, () => entry.RunAsync("bench-" + settings.Journey, definition, members.ToAsyncEnumerable(), null, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Resumes the timers due now, several at once as the server's scheduler fires them (the runtime's own
+    /// <c>ResumeDueTimersAsync</c> resumes one after the other). Each resume locks its instance; instances are independent.
+    /// </summary>
+    private static async Task<int> ResumeDueTimersAsync(IWorkflowStore store, WorkflowRuntime runtime, ManualClock clock, CancellationToken cancellationToken)
+    {
+        var due = await store.ListTimersAsync(clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var resumed = 0;
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 4, CancellationToken = cancellationToken }, async (timer, token) =>
+        {
+            if (await runtime.ResumeAsync(timer.Id, null, token).ConfigureAwait(false) is not null)
+            {
+                Interlocked.Increment(ref resumed);
+            }
+        }).ConfigureAwait(false);
+        return resumed;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> while the relay drains the outbox alongside, as the server's relay service would. The
+    /// relay is stopped between passes, never inside one: a pass cancelled after its claim would leave leased messages
+    /// that are sent again when the fake clock jumps past the lease.
+    /// </summary>
+    private static async Task<T> WhileRelayDrainsAsync<T>(OutboxRelay relay, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        var running = true;
         var draining = Task.Run(async () =>
         {
-            while (Volatile.Read(ref entering))
+            while (Volatile.Read(ref running))
             {
                 if (await relay.DeliverPendingAsync(cancellationToken).ConfigureAwait(false) == 0)
                 {
@@ -240,11 +264,11 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         }, CancellationToken.None);
         try
         {
-            return await entry.RunAsync("bench-" + settings.Journey, definition, members.ToAsyncEnumerable(), null, cancellationToken).ConfigureAwait(false);
+            return await work().ConfigureAwait(false);
         }
         finally
         {
-            Volatile.Write(ref entering, false);
+            Volatile.Write(ref running, false);
             await draining.ConfigureAwait(false);
         }
     }
