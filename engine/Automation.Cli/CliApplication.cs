@@ -36,6 +36,7 @@ public static class CliApplication
             SendCommand.Create(output, error),
             RecipientsCommand.Create(output, error),
             SegmentCommand.Create(output, error),
+            BenchCommand.Create(output, error),
         };
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

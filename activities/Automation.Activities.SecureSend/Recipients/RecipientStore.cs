@@ -56,6 +56,47 @@ public abstract class RecipientStore
             cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Stores many recipients' capabilities in one transaction (bulk provisioning, benchmarks): S/MIME
+    /// certificates, OpenPGP keys and portal enrolments, each upserted like the single-row methods.</summary>
+    /// <param name="certificates">Certificates to store.</param>
+    /// <param name="pgpKeys">Keys to store.</param>
+    /// <param name="portalAddresses">Normalised addresses to enrol in the portal.</param>
+    /// <param name="cancellationToken">Cancels the operation (the transaction is then rolled back).</param>
+    /// <returns>A task.</returns>
+    public async Task UpsertBatchAsync(IReadOnlyList<SmimeCertificateEntry> certificates, IReadOnlyList<PgpKeyEntry> pgpKeys, IReadOnlyList<string> portalAddresses, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(certificates);
+        ArgumentNullException.ThrowIfNull(pgpKeys);
+        ArgumentNullException.ThrowIfNull(portalAddresses);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var entry in certificates)
+        {
+            await ExecuteAsync(connection, transaction,
+                "INSERT INTO securesend_certificates (address, thumbprint, der, not_before, not_after, revoked) VALUES (@a, @t, @d, @nb, @na, 0) " +
+                "ON CONFLICT (address, thumbprint) DO UPDATE SET der = excluded.der, not_before = excluded.not_before, not_after = excluded.not_after",
+                [("a", entry.Address), ("t", entry.Thumbprint), ("d", entry.Der), ("nb", entry.NotBefore.ToUnixTimeMilliseconds()), ("na", entry.NotAfter.ToUnixTimeMilliseconds())],
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var entry in pgpKeys)
+        {
+            await ExecuteAsync(connection, transaction,
+                "INSERT INTO securesend_pgp_keys (address, key_id, armored, expires_at) VALUES (@a, @k, @r, @e) " +
+                "ON CONFLICT (address, key_id) DO UPDATE SET armored = excluded.armored, expires_at = excluded.expires_at",
+                [("a", entry.Address), ("k", entry.KeyId), ("r", entry.Armored), ("e", entry.ExpiresAt?.ToUnixTimeMilliseconds())],
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        foreach (var address in portalAddresses)
+        {
+            await ExecuteAsync(connection, transaction, "INSERT INTO securesend_portal_enrolment (address) VALUES (@a) ON CONFLICT (address) DO NOTHING",
+                [("a", address)], cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Marks a certificate revoked (it stays listed but is never used again).</summary>
     /// <param name="thumbprint">The SHA-1 thumbprint.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>
@@ -216,6 +257,13 @@ public abstract class RecipientStore
     private static async Task<int> ExecuteAsync(DbConnection connection, string sql, (string, object?)[] parameters, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, sql, parameters);
+        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction transaction, string sql, (string, object?)[] parameters, CancellationToken cancellationToken)
+    {
+        await using var command = Command(connection, sql, parameters);
+        command.Transaction = transaction;
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,0 +1,400 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Automation.Activities.Consent;
+using Automation.Activities.Consent.Records;
+using Automation.Activities.Fhir;
+using Automation.Activities.Fhir.Sources;
+using Automation.Activities.Fhir.Synthetic;
+using Automation.Activities.SecureSend;
+using Automation.Activities.SecureSend.Capture;
+using Automation.Activities.SecureSend.Delivery;
+using Automation.Activities.SecureSend.Portal;
+using Automation.Activities.SecureSend.Recipients;
+using Automation.Activities.SecureSend.Tracking;
+using Automation.Activities.Segments;
+using Automation.Activities.Segments.Evaluation;
+using Automation.Activities.Segments.Population;
+using Automation.Activities.Segments.Repository;
+using Automation.Engine.Audience;
+using Automation.Engine.Audit;
+using Automation.Engine.Definitions;
+using Automation.Engine.Execution;
+using Automation.Engine.Hosting;
+using Automation.Engine.Outbox;
+using Automation.Engine.Persistence;
+using Automation.Engine.Security;
+using Automation.Persistence;
+using Appointment = Hl7.Fhir.Model.Appointment;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+
+namespace Automation.Cli.Campaign;
+
+/// <summary>
+/// The end-to-end campaign benchmark: a synthetic population, a fresh store, a journey published and entered by an
+/// audience, run to the end on a fake clock (waits time out at once), delivering into a loopback SMTP server with
+/// STARTTLS in this process. Services are composed as the server composes them (engine, FHIR NDJSON source, consent,
+/// tracking, segments, secure send with its outbox handler, portal, audit log).
+/// </summary>
+internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter output)
+{
+    public const string DefaultPostgres = "Host=127.0.0.1;Port=5432;Username=automation;Password=automation;Database=automation_test";
+
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        var population = await PreparePopulationAsync(cancellationToken).ConfigureAwait(false);
+        var work = Directory.CreateTempSubdirectory("automation-bench-").FullName;
+        string? schema = null;
+        try
+        {
+            string connection;
+            if (settings.Provider == "postgres")
+            {
+                schema = "bench_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+                var baseConnection = settings.Connection ?? DefaultPostgres;
+                await ExecutePostgresAsync(baseConnection, $"CREATE SCHEMA \"{schema}\"", cancellationToken).ConfigureAwait(false);
+                connection = new NpgsqlConnectionStringBuilder(baseConnection) { SearchPath = schema, MaxPoolSize = 40 }.ConnectionString;
+            }
+            else
+            {
+                connection = "Data Source=" + Path.Combine(work, "bench.db");
+            }
+
+            await output.WriteLineAsync($"store: {settings.Provider} ({(schema is null ? "temporary file" : "schema " + schema)})").ConfigureAwait(false);
+            return await RunOnStoreAsync(population, work, connection, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (schema is not null)
+            {
+                await ExecutePostgresAsync(settings.Connection ?? DefaultPostgres, $"DROP SCHEMA IF EXISTS \"{schema}\" CASCADE", CancellationToken.None).ConfigureAwait(false);
+            }
+
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(work, recursive: true);
+            }
+            catch (IOException)
+            {
+                // A temporary folder left behind is harmless.
+            }
+        }
+    }
+
+    private async Task<string> PreparePopulationAsync(CancellationToken cancellationToken)
+    {
+        var directory = settings.PopulationDirectory
+            ?? Path.Combine(Path.GetTempPath(), "automation-bench", string.Create(CultureInfo.InvariantCulture, $"pop-{settings.Patients}-{settings.Seed}-{settings.Start:yyyyMMdd}"));
+        var patientFile = Path.Combine(directory, "Patient.ndjson");
+        if (File.Exists(patientFile) && CountLines(patientFile) == settings.Patients)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"population: {settings.Patients} patients reused from {directory}")).ConfigureAwait(false);
+            return directory;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        await new SyntheticPopulation().WriteAsync(new SyntheticOptions
+        {
+            PatientCount = settings.Patients,
+            Seed = settings.Seed,
+            OutputDirectory = directory,
+            Today = DateOnly.FromDateTime(settings.Start.UtcDateTime),
+        }, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"population: {settings.Patients} patients generated in {Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s -> {directory}")).ConfigureAwait(false);
+        return directory;
+    }
+
+    private async Task<int> RunOnStoreAsync(string population, string work, string connection, CancellationToken cancellationToken)
+    {
+        var clock = new ManualClock(settings.Start);
+        var policies = Path.Combine(work, "policies");
+        BenchmarkRecipients.WritePolicy(policies, settings.Method);
+        await using var smtp = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = true, Keep = 0 });
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Automation:Store:Provider"] = settings.Provider,
+            ["Automation:Store:ConnectionString"] = connection,
+            ["Automation:PublicBaseUrl"] = "http://127.0.0.1:5080",
+            ["Fhir:Directory"] = population,
+            ["SecureSend:PolicyDirectory"] = policies,
+            ["SecureSend:Smtp:Host"] = "127.0.0.1",
+            ["SecureSend:Smtp:Port"] = smtp.Port.ToString(CultureInfo.InvariantCulture),
+            ["SecureSend:Smtp:TlsMode"] = "starttls",
+            ["SecureSend:Smtp:InsecureAcceptAnyCertificate"] = "true",
+            ["SecureSend:Smtp:PoolSize"] = settings.SmtpPoolSize.ToString(CultureInfo.InvariantCulture),
+        }).Build();
+
+        var services = new ServiceCollection();
+        services.AddSingleton<TimeProvider>(clock);
+        services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
+        services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
+        services.AddAutomationEngine();
+        services.AddSingleton(WorkflowStoreFactory.Create(settings.Provider, connection));
+        services.AddSingleton(provider => (IOutboxStore)provider.GetRequiredService<IWorkflowStore>());
+        services.AddSingleton(WorkflowStoreFactory.CreateAuditLog(settings.Provider, connection, clock));
+        services.AddSingleton<IAuditLog>(provider => provider.GetRequiredService<Automation.Persistence.Audit.AuditLog>());
+        services.AddSingleton(new PatientIdHasher(RandomNumberGenerator.GetBytes(32)));
+        services.AddSingleton(new SignedTokens(RandomNumberGenerator.GetBytes(32), clock));
+        services.AddSingleton(new PhiProtector(new Dictionary<string, byte[]> { ["bench"] = RandomNumberGenerator.GetBytes(32) }, "bench"));
+        services.AddFhirPatientData(configuration, population);
+        services.AddConsent(_ => ConsentRecordStoreFactory.Create(settings.Provider, connection));
+        services.AddEngagementTracking(configuration, _ => TrackingStoreFactory.Create(settings.Provider, connection), new Uri("http://127.0.0.1:5080"));
+        services.AddSegments(_ => SegmentStore.Create(settings.Provider, connection));
+        services.AddSecureSend(configuration);
+        services.AddPortal(configuration, (_, options) =>
+        {
+            options.StoreProvider = settings.Provider;
+            options.StoreConnectionString = connection;
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var setup = Stopwatch.GetTimestamp();
+        var store = provider.GetRequiredService<IWorkflowStore>();
+        await store.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        var audit = provider.GetRequiredService<Automation.Persistence.Audit.AuditLog>();
+        await audit.MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await provider.GetRequiredService<IConsentRecordStore>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+        await provider.GetRequiredService<ITrackingStore>().MigrateAsync(cancellationToken).ConfigureAwait(false);
+        var segments = provider.GetRequiredService<SegmentRepository>();
+        await segments.InitializeAsync(Path.Combine(settings.WorkflowsDirectory, "segments"), cancellationToken).ConfigureAwait(false);
+        var recipients = provider.GetRequiredService<RecipientStore>();
+        var provisioned = await BenchmarkRecipients.ProvisionAsync(recipients, population, settings.Method, clock, cancellationToken).ConfigureAwait(false);
+        var definition = await PublishAsync(provider.GetRequiredService<WorkflowDefinitionService>(), store, cancellationToken).ConfigureAwait(false);
+        var members = await AudienceAsync(provider, population, clock, cancellationToken).ConfigureAwait(false);
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"setup: {provisioned} addresses given {settings.Method}, journey {definition.DefinitionId} v{definition.Version} published, audience {members.Count} ({Stopwatch.GetElapsedTime(setup).TotalSeconds:F1} s, not measured)")).ConfigureAwait(false);
+
+        var latency = new LatencyRecorder();
+        smtp.MessageReceived += message => latency.Received(message.MessageId);
+        var handler = new TimedOutboxHandler(provider.GetRequiredService<SecureSendOutboxHandler>(), latency);
+        var relay = new OutboxRelay(provider.GetRequiredService<IOutboxStore>(), [handler], provider.GetRequiredService<OutboxSignal>(), clock,
+            new OutboxRelayOptions { BatchSize = settings.RelayBatchSize, Parallelism = settings.RelayParallelism });
+        var runtime = provider.GetRequiredService<WorkflowRuntime>();
+
+        var started = Stopwatch.GetTimestamp();
+        var run = await EnterAsync(store, runtime, clock, definition, members, relay, cancellationToken).ConfigureAwait(false);
+        members = null;
+        var entered = Stopwatch.GetElapsedTime(started);
+        var rounds = 0;
+        while (true)
+        {
+            await relay.DeliverPendingAsync(cancellationToken).ConfigureAwait(false);
+            var timers = await store.ListTimersAsync(null, cancellationToken).ConfigureAwait(false);
+            if (timers.Count == 0)
+            {
+                break;
+            }
+
+            rounds++;
+            clock.AdvanceTo(timers.Min(t => t.ResumeAt ?? DateTimeOffset.MinValue));
+            if (await WhileRelayDrainsAsync(relay, () => ResumeDueTimersAsync(store, runtime, clock, cancellationToken), cancellationToken).ConfigureAwait(false) == 0)
+            {
+                throw new InvalidOperationException($"{timers.Count} timers remain but none resumed at {clock.GetUtcNow():O}.");
+            }
+        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        var tally = new CampaignTally();
+        await foreach (var record in audit.ReadAllAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            tally.Add(record.Entry);
+        }
+
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"phases: entry {entered.TotalSeconds:F1} s (relay draining alongside), rest {(elapsed - entered).TotalSeconds:F1} s")).ConfigureAwait(false);
+        await ReportAsync(run, tally, smtp.Count, latency, elapsed, rounds, clock).ConfigureAwait(false);
+        return CliApplication.Ok;
+    }
+
+    private async Task<AudienceRun> EnterAsync(IWorkflowStore store, WorkflowRuntime runtime, ManualClock clock, WorkflowDefinition definition, List<AudienceMember> members, OutboxRelay relay, CancellationToken cancellationToken)
+    {
+        var trigger = settings.Journey == CampaignSettings.AppointmentReminder
+            ? definition.Root.Activities.FirstOrDefault(a => a.Type == "Healthcare.FhirSubscriptionTrigger")?.Id
+            : null;
+        var entry = new AudienceEntry(store, runtime, clock)
+        {
+            BatchSize = settings.EntryBatchSize,
+            TriggerActivityId = trigger,
+            InstanceScope = settings.Journey == CampaignSettings.AppointmentReminder ? definition.DefinitionId : null,
+        };
+
+        return await WhileRelayDrainsAsync(relay, () => entry.RunAsync("bench-" + settings.Journey, definition, members.ToAsyncEnumerable(), null, cancellationToken), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Resumes the timers due now, several at once as the server's scheduler fires them (the runtime's own
+    /// <c>ResumeDueTimersAsync</c> resumes one after the other). Each resume locks its instance; instances are independent.
+    /// </summary>
+    private static async Task<int> ResumeDueTimersAsync(IWorkflowStore store, WorkflowRuntime runtime, ManualClock clock, CancellationToken cancellationToken)
+    {
+        var due = await store.ListTimersAsync(clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        var resumed = 0;
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 4, CancellationToken = cancellationToken }, async (timer, token) =>
+        {
+            if (await runtime.ResumeAsync(timer.Id, null, token).ConfigureAwait(false) is not null)
+            {
+                Interlocked.Increment(ref resumed);
+            }
+        }).ConfigureAwait(false);
+        return resumed;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> while the relay drains the outbox alongside, as the server's relay service would. The
+    /// relay is stopped between passes, never inside one: a pass cancelled after its claim would leave leased messages
+    /// that are sent again when the fake clock jumps past the lease.
+    /// </summary>
+    private static async Task<T> WhileRelayDrainsAsync<T>(OutboxRelay relay, Func<Task<T>> work, CancellationToken cancellationToken)
+    {
+        var running = true;
+        var draining = Task.Run(async () =>
+        {
+            while (Volatile.Read(ref running))
+            {
+                if (await relay.DeliverPendingAsync(cancellationToken).ConfigureAwait(false) == 0)
+                {
+                    await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+                }
+            }
+        }, CancellationToken.None);
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        finally
+        {
+            Volatile.Write(ref running, false);
+            await draining.ConfigureAwait(false);
+        }
+    }
+
+    private async Task<WorkflowDefinition> PublishAsync(WorkflowDefinitionService definitions, IWorkflowStore store, CancellationToken cancellationToken)
+    {
+        var file = Path.Combine(settings.WorkflowsDirectory, settings.Journey + ".json");
+        var parsed = WorkflowDefinitionJson.Parse(await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false));
+        var saved = await definitions.ImportAsync(parsed.Document, publish: true, cancellationToken).ConfigureAwait(false);
+        if (!saved.Succeeded)
+        {
+            throw new InvalidOperationException($"The journey '{settings.Journey}' does not publish: {string.Join("; ", saved.Problems)}");
+        }
+
+        return await store.FindDefinitionAsync(parsed.DefinitionId, VersionOptions.Published, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"The journey '{settings.Journey}' was not published.");
+    }
+
+    private async Task<List<AudienceMember>> AudienceAsync(IServiceProvider provider, string population, ManualClock clock, CancellationToken cancellationToken)
+    {
+        if (settings.Journey == CampaignSettings.ReEngagement)
+        {
+            var segment = await provider.GetRequiredService<SegmentRepository>().GetCompiledAsync("overdue-12-months", cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("The segment 'overdue-12-months' is not in the catalogue.");
+            var index = await PopulationIndex.BuildAsync(population, cancellationToken).ConfigureAwait(false);
+            var segmentClock = SegmentClock.From(clock);
+            var members = new List<AudienceMember>();
+            foreach (var patient in index.Patients)
+            {
+                if (segment.Matches(patient, segmentClock))
+                {
+                    members.Add(new AudienceMember(patient.Id, new Dictionary<string, object?> { ["patientId"] = patient.Id }));
+                }
+            }
+
+            return members;
+        }
+
+        // As the server's appointment sweep: booked appointments in the next 7 days enter at the subscription trigger.
+        var now = clock.GetUtcNow();
+        var horizon = now.AddDays(7);
+        var booked = await provider.GetRequiredService<IPatientDataSource>().SearchAsync("Appointment", new Dictionary<string, string> { ["status"] = "booked" }, cancellationToken).ConfigureAwait(false);
+        return booked.OfType<Appointment>()
+            .Where(a => a.Start is { } start && start >= now && start <= horizon && a.Id is { Length: > 0 })
+            .OrderBy(a => a.Start)
+            .Select(a => new AudienceMember(a.Id!, new Dictionary<string, object?>
+            {
+                ["resource"] = new Dictionary<string, object?> { ["resourceType"] = "Appointment", ["id"] = a.Id, ["status"] = "booked" },
+            }))
+            .ToList();
+    }
+
+    private async Task ReportAsync(AudienceRun run, CampaignTally tally, long received, LatencyRecorder latency, TimeSpan elapsed, int rounds, ManualClock clock)
+    {
+        var seconds = Math.Max(elapsed.TotalSeconds, 1e-6);
+        var lines = new List<string>
+        {
+            $"journey: {settings.Journey}",
+            $"method: {settings.Method}",
+            $"db: {settings.Provider}",
+            $"elapsed_seconds: {elapsed.TotalSeconds:F2}",
+            $"timer_rounds: {rounds} (fake clock ended at {clock.GetUtcNow():yyyy-MM-ddTHH:mmZ})",
+            $"entered: {run.Entered}",
+            $"messages: {tally.Total.Attempts}",
+            $"sent: {tally.Total.Sent}",
+            $"denied: {tally.Total.Denied}",
+            $"blocked: {tally.Total.Blocked}",
+            $"failed: {tally.Total.Failed}",
+        };
+        foreach (var step in tally.Steps)
+        {
+            lines.Add($"message_{step.Step}: attempts={step.Attempts} sent={step.Sent} denied={step.Denied} blocked={step.Blocked} failed={step.Failed}");
+        }
+
+        lines.Add($"smtp_received: {received}");
+        lines.Add($"patients_per_second: {run.Entered / seconds:F1}");
+        lines.Add($"latency_p50_ms: {latency.Percentile(50):F1} (relay claim -> SMTP receipt, {latency.Count} messages)");
+        lines.Add($"latency_p99_ms: {latency.Percentile(99):F1}");
+        lines.Add($"peak_rss_mb: {PeakRssBytes() / (1024.0 * 1024.0):F0}");
+        lines.Add($"messages_per_second: {tally.Total.Sent / seconds:F1}");
+        foreach (var line in lines)
+        {
+            await output.WriteLineAsync(line.ToString(CultureInfo.InvariantCulture)).ConfigureAwait(false);
+        }
+    }
+
+    private static long PeakRssBytes()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                {
+                    return long.Parse(line[6..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // Not Linux: fall back below.
+        }
+
+        using var process = Process.GetCurrentProcess();
+        return process.PeakWorkingSet64;
+    }
+
+    private static long CountLines(string file)
+    {
+        long count = 0;
+        var buffer = new byte[1 << 16];
+        using var stream = File.OpenRead(file);
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            count += buffer.AsSpan(0, read).Count((byte)'\n');
+        }
+
+        return count;
+    }
+
+    private static async Task ExecutePostgresAsync(string connectionString, string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

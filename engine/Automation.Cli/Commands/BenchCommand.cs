@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Automation.Cli.Campaign;
+
+namespace Automation.Cli.Commands;
+
+/// <summary>
+/// <c>automation bench campaign --patients N --journey re-engagement|appointment-reminder --method smime|tls|pgp|portal
+/// --db sqlite|postgres [--connection CS] [--population DIR] [--seed S]</c>: the end-to-end campaign benchmark
+/// (see <see cref="CampaignBenchmark"/>). The last line printed is <c>messages_per_second: X</c>.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create(TextWriter output, TextWriter error)
+    {
+        var patients = new Option<int>("--patients") { Description = "How many synthetic patients (at least 1).", Required = true };
+        var journey = new Option<string>("--journey") { Description = "re-engagement or appointment-reminder.", Required = true };
+        journey.AcceptOnlyFromAmong(CampaignSettings.ReEngagement, CampaignSettings.AppointmentReminder);
+        var method = new Option<string>("--method") { Description = "The only delivery method the benchmark policy allows: smime, tls, pgp or portal.", Required = true };
+        method.AcceptOnlyFromAmong("smime", "tls", "pgp", "portal");
+        var db = new Option<string>("--db") { Description = "sqlite (a new file in a temporary folder) or postgres (a new schema, dropped at the end).", DefaultValueFactory = _ => "sqlite" };
+        db.AcceptOnlyFromAmong("sqlite", "postgres");
+        var connection = new Option<string?>("--connection") { Description = "PostgreSQL connection string (default " + CampaignBenchmark.DefaultPostgres + ")." };
+        var population = new Option<DirectoryInfo?>("--population") { Description = "The population directory; reused when its Patient.ndjson has N patients, generated otherwise." };
+        var seed = new Option<int>("--seed") { Description = "The population seed.", DefaultValueFactory = _ => 1 };
+        var workflows = new Option<DirectoryInfo?>("--workflows") { Description = "The folder with the journeys and segments/ (default: the repository's workflows folder)." };
+        var campaign = new Command("campaign", "Runs a journey end to end for a synthetic population into a loopback SMTP server and prints throughput, latency, peak RSS and counts.")
+        {
+            patients, journey, method, db, connection, population, seed, workflows,
+        };
+        campaign.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var count = parseResult.GetValue(patients);
+            if (count <= 0)
+            {
+                await error.WriteLineAsync($"--patients must be at least 1 (was {count}).").ConfigureAwait(false);
+                return CliApplication.Invalid;
+            }
+
+            if (parseResult.GetValue(connection) is not null && parseResult.GetValue(db) != "postgres")
+            {
+                await error.WriteLineAsync("--connection: only used with --db postgres (SQLite always gets a new temporary file).").ConfigureAwait(false);
+                return CliApplication.Invalid;
+            }
+
+            var folder = parseResult.GetValue(workflows)?.FullName ?? FindWorkflows();
+            if (folder is null || !File.Exists(Path.Combine(folder, parseResult.GetValue(journey)! + ".json")))
+            {
+                await error.WriteLineAsync("--workflows: no workflows folder with the journey was found; give it with --workflows.").ConfigureAwait(false);
+                return CliApplication.Invalid;
+            }
+
+            var settings = new CampaignSettings
+            {
+                Patients = count,
+                Journey = parseResult.GetValue(journey)!,
+                Method = parseResult.GetValue(method)!,
+                Provider = parseResult.GetValue(db)!,
+                Connection = parseResult.GetValue(connection),
+                PopulationDirectory = parseResult.GetValue(population)?.FullName,
+                Seed = parseResult.GetValue(seed),
+                WorkflowsDirectory = folder,
+            };
+            return await new CampaignBenchmark(settings, output).RunAsync(cancellationToken).ConfigureAwait(false);
+        });
+        return new Command("bench", "Benchmarks.") { campaign };
+    }
+
+    /// <summary>The repository's <c>workflows</c> folder, looked for above the current folder and above the program.</summary>
+    private static string? FindWorkflows()
+    {
+        foreach (var start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
+            {
+                var candidate = Path.Combine(directory.FullName, "workflows");
+                if (File.Exists(Path.Combine(candidate, "re-engagement.json")))
+                {
+                    return candidate;
+                }
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Automation.Cli.Tests;
+
+/// <summary><c>automation bench campaign</c> end to end at N = 200 on both stores: the counts add up per message and
+/// the last line is the throughput.</summary>
+public sealed partial class BenchCommandTests : IDisposable
+{
+    private readonly string population = Directory.CreateTempSubdirectory("automation-bench-test-").FullName;
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(population, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgres")]
+    public async Task Campaign_ReEngagementSmime_CountsAddUpAndLastLineIsThroughput(string db)
+    {
+        var args = new List<string> { "bench", "campaign", "--patients", "200", "--journey", "re-engagement", "--method", "smime", "--db", db, "--population", population };
+        if (db == "postgres")
+        {
+            args.AddRange(["--connection", Environment.GetEnvironmentVariable("AUTOMATION_TEST_POSTGRES") is { Length: > 0 } configured
+                ? configured
+                : "Host=127.0.0.1;Port=5432;Username=automation;Password=automation;Database=automation_test"]);
+        }
+
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await CliApplication.RunAsync([.. args], output, error);
+
+        Assert.True(exit == 0, error.ToString());
+        var lines = output.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r')).ToArray();
+        var values = lines.Where(l => l.Contains(": ", StringComparison.Ordinal))
+            .Select(l => l.Split(": ", 2))
+            .GroupBy(p => p[0]).ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
+        long Number(string key) => long.Parse(values[key].Split(' ')[0], CultureInfo.InvariantCulture);
+
+        var entered = Number("entered");
+        Assert.InRange(entered, 1, 199);
+        Assert.Equal(Number("messages"), Number("sent") + Number("denied") + Number("blocked") + Number("failed"));
+        Assert.Equal(Number("sent"), Number("smtp_received"));
+        Assert.True(Number("sent") > 0, "nothing was delivered");
+
+        var steps = lines.Where(l => l.StartsWith("message_", StringComparison.Ordinal)).Select(Step).ToList();
+        Assert.True(steps.Count >= 2, "the follow-up after the engagement timeout never ran");
+        Assert.Equal(entered, steps[0]["attempts"]);
+        foreach (var step in steps)
+        {
+            Assert.Equal(step["attempts"], step["sent"] + step["denied"] + step["blocked"] + step["failed"]);
+        }
+
+        // Nobody clicks: every patient whose first message went out gets the follow-up (consent is unchanged).
+        Assert.Equal(steps[0]["sent"], steps[1]["attempts"]);
+        Assert.Matches(ThroughputLine(), lines[^1]);
+    }
+
+    [Fact]
+    public async Task Campaign_ConnectionWithSqlite_IsRejected()
+    {
+        var error = new StringWriter();
+        var exit = await CliApplication.RunAsync(["bench", "campaign", "--patients", "10", "--journey", "re-engagement", "--method", "tls", "--db", "sqlite", "--connection", "Data Source=x.db"], new StringWriter(), error);
+
+        Assert.Equal(CliApplication.Invalid, exit);
+        Assert.Contains("--connection", error.ToString(), StringComparison.Ordinal);
+    }
+
+    private static Dictionary<string, long> Step(string line) =>
+        line[(line.IndexOf(':', StringComparison.Ordinal) + 2)..].Split(' ')
+            .Select(pair => pair.Split('='))
+            .ToDictionary(pair => pair[0], pair => long.Parse(pair[1], CultureInfo.InvariantCulture), StringComparer.Ordinal);
+
+    [GeneratedRegex(@"^messages_per_second: \d+(\.\d+)?$")]
+    private static partial Regex ThroughputLine();
+}
