@@ -66,13 +66,23 @@ public sealed class SmtpCapture : IAsyncDisposable
     public static SmtpCapture Start(SmtpCaptureOptions? options = null)
     {
         options ??= new SmtpCaptureOptions();
-        var port = options.Port != 0 ? options.Port : FreePort();
         if (options.Folder is not null)
         {
             Directory.CreateDirectory(options.Folder);
         }
 
-        return new SmtpCapture(options, port, options.StartTls ? CreateCertificate() : null);
+        // A free port is picked before the server binds it, so another process can take it in between: the listener
+        // then faults at once and another port is tried. A configured port is used as given.
+        for (var attempt = 0; ; attempt++)
+        {
+            var capture = new SmtpCapture(options, options.Port != 0 ? options.Port : FreePort(), options.StartTls ? CreateCertificate() : null);
+            if (options.Port != 0 || attempt == 4 || !SpinWait.SpinUntil(() => capture.running.IsCompleted, 50))
+            {
+                return capture;
+            }
+
+            capture.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
     }
 
     /// <summary>Waits until at least <paramref name="expected"/> messages have arrived.</summary>
@@ -104,9 +114,9 @@ public sealed class SmtpCapture : IAsyncDisposable
         {
             await running.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception exception) when (exception is OperationCanceledException or SocketException)
         {
-            // Stopping is the point.
+            // Stopping is the point; a listener that never bound (port taken) has nothing to stop.
         }
 
         stopping.Dispose();

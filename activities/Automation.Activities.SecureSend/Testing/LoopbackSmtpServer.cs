@@ -62,22 +62,32 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
     /// <returns>The running server.</returns>
     public static async Task<LoopbackSmtpServer> StartAsync(bool startTls = true, bool keepMessages = true)
     {
-        var server = new LoopbackSmtpServer(startTls, keepMessages);
-        for (var i = 0; i < 100; i++)
+        // The free port is picked before the server binds it, so another process can take it in between: then the
+        // server's listener faults and a new port is tried (a probe alone could reach the other process's listener).
+        for (var attempt = 0; attempt < 5; attempt++)
         {
-            try
+            var server = new LoopbackSmtpServer(startTls, keepMessages);
+            for (var i = 0; i < 100 && !server.running.IsCompleted; i++)
             {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, server.Port).ConfigureAwait(false);
-                return server;
+                try
+                {
+                    using var probe = new TcpClient();
+                    await probe.ConnectAsync(IPAddress.Loopback, server.Port).ConfigureAwait(false);
+                    await Task.Delay(20).ConfigureAwait(false);
+                    if (!server.running.IsCompleted)
+                    {
+                        return server;
+                    }
+                }
+                catch (SocketException)
+                {
+                    await Task.Delay(20).ConfigureAwait(false);
+                }
             }
-            catch (SocketException)
-            {
-                await Task.Delay(20).ConfigureAwait(false);
-            }
+
+            await server.DisposeAsync().ConfigureAwait(false);
         }
 
-        await server.DisposeAsync().ConfigureAwait(false);
         throw new InvalidOperationException("The loopback SMTP server did not start.");
     }
 
@@ -110,9 +120,9 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
         {
             await running.ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
+        catch (Exception exception) when (exception is OperationCanceledException or SocketException)
         {
-            // Stopping is the point.
+            // Stopping is the point; a listener that never bound (port taken) has nothing to stop.
         }
 
         stop.Dispose();
