@@ -347,32 +347,4 @@ public sealed class EngagementEndpointTests : IAsyncLifetime
 
     private static string Base64Of(string text) => System.Buffers.Text.Base64Url.EncodeToString(Encoding.UTF8.GetBytes(text));
 
-    private sealed class RecordingAuditLog : IAuditLog
-    {
-        private readonly List<AuditRecord> records = [];
-
-        public IReadOnlyList<AuditEntry> Entries
-        {
-            get
-            {
-                lock (records)
-                {
-                    return records.Select(r => r.Entry).ToList();
-                }
-            }
-        }
-
-        public Task<IReadOnlyList<AuditRecord>> AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
-        {
-            lock (records)
-            {
-                var added = entries.Select(e => new AuditRecord(records.Count + 1, DateTimeOffset.UnixEpoch, e, "", "")).ToList();
-                records.AddRange(added);
-                return Task.FromResult<IReadOnlyList<AuditRecord>>(added);
-            }
-        }
-
-        public Task<IReadOnlyList<AuditRecord>> ReadAsync(long afterSequence, int take, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<AuditRecord>>([]);
-    }
 }

@@ -82,24 +82,4 @@ public sealed class RecipientEndpointTests : IAsyncLifetime
 
         Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/api/recipients")).StatusCode);
     }
-
-    private sealed class RecordingAuditLog : IAuditLog
-    {
-        private readonly ConcurrentQueue<AuditEntry> entries = new();
-
-        public IReadOnlyList<AuditEntry> Entries => [.. entries];
-
-        public Task<IReadOnlyList<AuditRecord>> AppendAsync(IReadOnlyList<AuditEntry> batch, CancellationToken cancellationToken = default)
-        {
-            foreach (var entry in batch)
-            {
-                entries.Enqueue(entry);
-            }
-
-            return Task.FromResult<IReadOnlyList<AuditRecord>>([.. batch.Select((e, i) => new AuditRecord(i + 1, DateTimeOffset.UtcNow, e, "", ""))]);
-        }
-
-        public Task<IReadOnlyList<AuditRecord>> ReadAsync(long afterSequence, int take, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<AuditRecord>>([]);
-    }
 }

@@ -214,23 +214,6 @@ public sealed class SegmentEndpointTests : IAsyncLifetime
         Assert.Equal(("created", "audited"), (edit.Result, edit.Details!["segmentId"]));
     }
 
-    private sealed class RecordingAuditLog : IAuditLog
-    {
-        public List<AuditEntry> Entries { get; } = [];
-
-        public Task<IReadOnlyList<AuditRecord>> AppendAsync(IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken = default)
-        {
-            lock (Entries)
-            {
-                Entries.AddRange(entries);
-                return Task.FromResult<IReadOnlyList<AuditRecord>>([.. entries.Select((e, i) => new AuditRecord(Entries.Count - entries.Count + i + 1, DateTimeOffset.UtcNow, e, "", ""))]);
-            }
-        }
-
-        public Task<IReadOnlyList<AuditRecord>> ReadAsync(long afterSequence, int take, CancellationToken cancellationToken = default) =>
-            Task.FromResult<IReadOnlyList<AuditRecord>>([]);
-    }
-
     public async Task DisposeAsync()
     {
         await server.DisposeAsync();

@@ -1,9 +1,9 @@
 using Automation.Engine.Audit;
 
-namespace Automation.Activities.SecureSend.Tests.Portal;
+namespace Automation.Tests.Shared;
 
-/// <summary>Keeps appended entries in memory, in order.</summary>
-internal sealed class RecordingAuditLog : IAuditLog
+/// <summary>An in-memory audit log that keeps what was appended (no hash chain: the real log is tested elsewhere).</summary>
+public sealed class RecordingAuditLog : IAuditLog
 {
     private readonly List<AuditRecord> records = [];
 
