@@ -34,6 +34,7 @@ internal sealed class JourneyServer(IReadOnlyDictionary<string, string> settings
         builder.UseSetting("Automation:PublicBaseUrl", PublicBase);
         builder.UseSetting("Automation:Tracking:PrefetchWindow", "00:00:00");
         builder.UseSetting("Automation:Journeys:SweepOnStart", "false");
+        builder.UseSetting("Automation:Outbox:RelayInBackground", "false"); // the tests drive the relay as they move the clock
         builder.UseSetting("Automation:Journeys:AppointmentSweepCron", "0 0 6 1 1 ? 2099");
         builder.UseSetting("SecureSend:From", "care@clinic.example.org");
         foreach (var (key, value) in settings)

@@ -260,12 +260,18 @@ public sealed class FhirSubscriptionTests : IAsyncLifetime
         Assert.Equal(WorkflowStatus.Suspended, Assert.Single(page.Items).Status);
         await PostAsync("ehr", Backport("event-notification", (2, "Encounter/e2", Encounter("e2", "planned"))));
         await PostAsync("ehr", Backport("event-notification", (3, "Encounter/e1", Encounter("e1", "finished"))));
-        for (var i = 0; i < 50 && !console.ToString().Contains("encounter now finished", StringComparison.Ordinal); i++)
+        IReadOnlyList<InstanceSummary> instances = [];
+        for (var i = 0; i < 100; i++)
         {
+            instances = (await store.ListInstancesAsync(new InstanceQuery { DefinitionId = "waits-for-change" })).Items;
+            if (console.ToString().Contains("encounter now finished", StringComparison.Ordinal) && instances.Any(x => x.CorrelationId == "Encounter/e2"))
+            {
+                break;
+            }
+
             await Task.Delay(100);
         }
 
-        var instances = (await store.ListInstancesAsync(new InstanceQuery { DefinitionId = "waits-for-change" })).Items;
         Assert.Equal(WorkflowStatus.Finished, instances.Single(x => x.CorrelationId == "Encounter/e1").Status);
         Assert.Equal(WorkflowStatus.Suspended, instances.Single(x => x.CorrelationId == "Encounter/e2").Status);
         Assert.Equal(1, console.ToString().Split('\n').Count(l => l.Trim() == "encounter now finished"));
