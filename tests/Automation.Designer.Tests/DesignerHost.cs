@@ -24,6 +24,12 @@ public sealed class DesignerHost : IAsyncLifetime
 
     public string BaseUrl { get; private set; } = "";
 
+    /// <summary>The demo's SMTP capture port (mail sent here shows on the captured-mail page).</summary>
+    public int DemoSmtpPort { get; } = ServerProcess.FreePort();
+
+    /// <summary>The server's data folder (the demo keeps its recipient key in <c>demo-keys/</c>).</summary>
+    public string DataFolder => data;
+
     public IBrowser Browser { get; private set; } = null!;
 
     public string ServerLog => server?.Log ?? "";
@@ -41,7 +47,7 @@ public sealed class DesignerHost : IAsyncLifetime
 
             // The embedded demo runs as a new user's first start would (synthetic patients, SMTP capture), on a free port.
             ["Automation__Demo__Enabled"] = "true",
-            ["Automation__Demo__SmtpPort"] = ServerProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Automation__Demo__SmtpPort"] = DemoSmtpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         });
         BaseUrl = server.BaseUrl;
         playwright = await Playwright.CreateAsync();
