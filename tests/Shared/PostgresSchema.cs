@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Automation.Activities.Consent.Tests.Support;
+namespace Automation.Tests.Shared;
 
 /// <summary>A PostgreSQL schema of its own for one test class, dropped afterwards. PostgreSQL must be reachable
 /// (AUTOMATION_TEST_POSTGRES or the default test database): these tests fail, never skip, without it.</summary>
