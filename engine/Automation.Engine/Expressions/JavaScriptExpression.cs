@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
 using Acornima.Ast;
 using Jint;
 using Jint.Native;
@@ -13,7 +14,7 @@ namespace Automation.Engine.Expressions;
 /// <c>workflowInstanceId</c>, <c>now</c> (the engine clock, ISO 8601, so scripts agree with timers under a test clock), and
 /// the helpers <c>getVariable(name)</c> and <c>getInput(name)</c>.
 /// </summary>
-internal sealed class JavaScriptExpression : CompiledExpression
+internal sealed partial class JavaScriptExpression : CompiledExpression
 {
     private const string Prelude = "function getVariable(name) { return variables[name]; } function getInput(name) { return input[name]; }";
 
@@ -31,12 +32,27 @@ internal sealed class JavaScriptExpression : CompiledExpression
     private readonly Prepared<Script> script;
     private readonly JavaScriptOptions options;
     private readonly string inputName;
+    private readonly JavaScriptPath? path;
+    private readonly Globals globals;
 
-    private JavaScriptExpression(Prepared<Script> script, JavaScriptOptions options, string inputName)
+    private JavaScriptExpression(Prepared<Script> script, JavaScriptOptions options, string inputName, JavaScriptPath? path, Globals globals)
     {
         this.script = script;
         this.options = options;
         this.inputName = inputName;
+        this.path = path;
+        this.globals = globals;
+    }
+
+    // The instance values a script can name; only those it names are converted for Jint (a patient context in the
+    // outputs is large, and most scripts never read it).
+    [Flags]
+    private enum Globals
+    {
+        None = 0,
+        Variables = 1,
+        Input = 2,
+        Outputs = 4,
     }
 
     /// <summary>Parses (once per distinct source) and returns the expression.</summary>
@@ -51,7 +67,7 @@ internal sealed class JavaScriptExpression : CompiledExpression
             }
 
             var prepared = Cache.GetOrAdd(source, static text => Jint.Engine.PrepareScript(text, strict: true, options: Preparation));
-            return new JavaScriptExpression(prepared, options, inputName);
+            return new JavaScriptExpression(prepared, options, inputName, JavaScriptPath.TryParse(source), GlobalsNamedIn(source));
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -61,6 +77,11 @@ internal sealed class JavaScriptExpression : CompiledExpression
 
     public override object? Evaluate(ExpressionContext context)
     {
+        if (path is not null && path.TryEvaluate(context.State, out var value))
+        {
+            return value;
+        }
+
         var timeout = options.Timeout > TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : options.Timeout;
         var engine = new Jint.Engine(o => o
             .Strict()
@@ -72,9 +93,9 @@ internal sealed class JavaScriptExpression : CompiledExpression
         {
             var parser = new JsonParser(engine);
             var state = context.State;
-            engine.SetValue("variables", parser.Parse(System.Text.Json.JsonSerializer.Serialize(state.Variables)));
-            engine.SetValue("input", parser.Parse(System.Text.Json.JsonSerializer.Serialize(state.Input)));
-            engine.SetValue("outputs", parser.Parse(System.Text.Json.JsonSerializer.Serialize(state.Outputs)));
+            engine.SetValue("variables", globals.HasFlag(Globals.Variables) ? parser.Parse(System.Text.Json.JsonSerializer.Serialize(state.Variables)) : new JsObject(engine));
+            engine.SetValue("input", globals.HasFlag(Globals.Input) ? parser.Parse(System.Text.Json.JsonSerializer.Serialize(state.Input)) : new JsObject(engine));
+            engine.SetValue("outputs", globals.HasFlag(Globals.Outputs) ? parser.Parse(System.Text.Json.JsonSerializer.Serialize(state.Outputs)) : new JsObject(engine));
             engine.SetValue("correlationId", state.CorrelationId is null ? JsValue.Null : new JsString(state.CorrelationId));
             engine.SetValue("workflowInstanceId", state.InstanceId);
             engine.SetValue("now", context.Now.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
@@ -89,6 +110,39 @@ internal sealed class JavaScriptExpression : CompiledExpression
             throw new ExpressionException(inputName, "JavaScript failed: " + exception.Message, exception);
         }
     }
+
+    // Conservative: a name anywhere in the text (even in a string or comment) counts, and so does any computed access
+    // (this, globalThis, eval) that could reach a global without naming it.
+    private static Globals GlobalsNamedIn(string source)
+    {
+        if (DynamicGlobalAccess().IsMatch(source))
+        {
+            return Globals.Variables | Globals.Input | Globals.Outputs;
+        }
+
+        var named = Globals.None;
+        if (Named(source, "variables") || Named(source, "getVariable"))
+        {
+            named |= Globals.Variables;
+        }
+
+        if (Named(source, "input") || Named(source, "getInput"))
+        {
+            named |= Globals.Input;
+        }
+
+        if (Named(source, "outputs"))
+        {
+            named |= Globals.Outputs;
+        }
+
+        return named;
+
+        static bool Named(string text, string name) => Regex.IsMatch(text, @"(?<![\w$])" + name + @"(?![\w$])", RegexOptions.CultureInvariant);
+    }
+
+    [GeneratedRegex(@"(?<![\w$])(this|globalThis|eval|Function|Reflect|Object)(?![\w$])", RegexOptions.CultureInvariant)]
+    private static partial Regex DynamicGlobalAccess();
 
     private static object? ToPlain(Jint.Engine engine, JsValue value)
     {
