@@ -11,8 +11,8 @@ namespace Automation.Activities.Consent;
 public static class ConsentServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="ConsentRegistry"/>, the record store <paramref name="store"/> builds, and the Healthcare
-    /// <c>CheckConsent</c> activity. Needs an <see cref="Automation.Engine.Audit.IAuditLog"/>, a
+    /// Adds <see cref="ConsentRegistry"/>, the record store <paramref name="store"/> builds, the Healthcare
+    /// <c>CheckConsent</c> activity and the consent audience screen (<see cref="Audience.ConsentAudienceScreen"/>). Needs an <see cref="Automation.Engine.Audit.IAuditLog"/>, a
     /// <see cref="Automation.Engine.Audit.PatientIdHasher"/> and an
     /// <see cref="Automation.Activities.Fhir.Sources.IPatientDataSource"/> registered too. The host migrates the store
     /// (<see cref="IConsentRecordStore.MigrateAsync"/>) at start.
@@ -30,6 +30,9 @@ public static class ConsentServiceCollectionExtensions
         // Built by a factory so a host that registers the audit log and hasher later (or only at run time) still starts.
         services.TryAddSingleton(provider => new ConsentRegistry(
             provider.GetRequiredService<IConsentRecordStore>(), provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<Automation.Engine.Audit.IAuditLog>(), provider.GetRequiredService<Automation.Engine.Audit.PatientIdHasher>()));
+        services.TryAddSingleton<Automation.Engine.Audience.IAudienceScreen>(provider => new Audience.ConsentAudienceScreen(
+            provider.GetRequiredService<ConsentRegistry>(), provider.GetRequiredService<Automation.Activities.Fhir.Sources.IPatientDataSource>(),
             provider.GetRequiredService<Automation.Engine.Audit.IAuditLog>(), provider.GetRequiredService<Automation.Engine.Audit.PatientIdHasher>()));
         return services;
     }

@@ -81,7 +81,8 @@ public sealed class CheckConsent(ConsentRegistry registry, IPatientDataSource pa
             }
         }
 
-        await audit.AppendAsync(new AuditEntry
+        // Durable before the step commits; the journey need not wait for it meanwhile.
+        context.CompleteBeforeCommit(audit.AppendAsync(new AuditEntry
         {
             Action = AuditActions.ConsentCheck,
             Actor = "workflow:" + context.DefinitionId,
@@ -89,7 +90,7 @@ public sealed class CheckConsent(ConsentRegistry registry, IPatientDataSource pa
             InstanceId = context.WorkflowInstanceId,
             PatientHash = hasher.Hash(patientId),
             Details = details,
-        }, context.CancellationToken).ConfigureAwait(false);
+        }, context.CancellationToken));
 
         context.Set(Evidence, new Dictionary<string, object?>
         {

@@ -26,4 +26,10 @@ public interface IConsentRecordStore
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The records.</returns>
     Task<IReadOnlyList<ConsentRecord>> ListAsync(string patientId, CancellationToken cancellationToken = default);
+
+    /// <summary>Several patients' records in one round trip (audience screening), each list oldest first.</summary>
+    /// <param name="patientIds">The bare patient ids.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The records of the patients that have any.</returns>
+    Task<IReadOnlyDictionary<string, List<ConsentRecord>>> ListManyAsync(IReadOnlyCollection<string> patientIds, CancellationToken cancellationToken = default);
 }

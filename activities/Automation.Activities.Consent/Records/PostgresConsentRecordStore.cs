@@ -69,5 +69,26 @@ public sealed class PostgresConsentRecordStore : IConsentRecordStore, IAsyncDisp
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, List<ConsentRecord>>> ListManyAsync(IReadOnlyCollection<string> patientIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patientIds);
+        var records = new Dictionary<string, List<ConsentRecord>>(StringComparer.Ordinal);
+        if (patientIds.Count == 0)
+        {
+            return records;
+        }
+
+        await using var command = dataSource.CreateCommand($"SELECT {RecordColumns.List} FROM consent_records WHERE patient_id = ANY($1) ORDER BY recorded_at, record_id");
+        command.Parameters.AddWithValue(patientIds.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            RecordColumns.AddTo(records, RecordColumns.Read(reader));
+        }
+
+        return records;
+    }
+
+    /// <inheritdoc />
     public ValueTask DisposeAsync() => dataSource.DisposeAsync();
 }

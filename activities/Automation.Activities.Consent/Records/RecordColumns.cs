@@ -18,6 +18,17 @@ internal static class RecordColumns
         Source = r.GetString(6),
     };
 
+    public static void AddTo(Dictionary<string, List<ConsentRecord>> byPatient, ConsentRecord record)
+    {
+        if (!byPatient.TryGetValue(record.PatientId, out var list))
+        {
+            list = [];
+            byPatient[record.PatientId] = list;
+        }
+
+        list.Add(record);
+    }
+
     public static void Check(ConsentRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);

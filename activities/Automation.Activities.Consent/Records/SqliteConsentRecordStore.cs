@@ -79,6 +79,29 @@ public sealed class SqliteConsentRecordStore : IConsentRecordStore
         return records;
     }
 
+    /// <inheritdoc />
+    public async Task<IReadOnlyDictionary<string, List<ConsentRecord>>> ListManyAsync(IReadOnlyCollection<string> patientIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patientIds);
+        var records = new Dictionary<string, List<ConsentRecord>>(StringComparer.Ordinal);
+        if (patientIds.Count == 0)
+        {
+            return records;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {RecordColumns.List} FROM consent_records WHERE patient_id IN (SELECT value FROM json_each($patients)) ORDER BY recorded_at, record_id";
+        command.Parameters.AddWithValue("$patients", System.Text.Json.JsonSerializer.Serialize(patientIds));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            RecordColumns.AddTo(records, RecordColumns.Read(reader));
+        }
+
+        return records;
+    }
+
     private async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(connectionString);

@@ -48,6 +48,20 @@ public sealed class ConsentRegistry
         return ConsentEvaluator.Decide(purpose, channel, consents, records, timeProvider.GetUtcNow());
     }
 
+    /// <summary>Decides many checks at once with one read of the records (audience screening).</summary>
+    /// <param name="patients">Bare patient ids with their FHIR Consent facts.</param>
+    /// <param name="purpose">The purpose.</param>
+    /// <param name="channel">The channel.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The decisions, in the order of <paramref name="patients"/>.</returns>
+    public async Task<IReadOnlyList<ConsentDecision>> CheckManyAsync(IReadOnlyList<(string PatientId, IReadOnlyList<ConsentFact> Consents)> patients, string purpose, string channel, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(patients);
+        var records = await store.ListManyAsync(patients.Select(p => p.PatientId).Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
+        var now = timeProvider.GetUtcNow();
+        return patients.Select(p => ConsentEvaluator.Decide(purpose, channel, p.Consents, records.TryGetValue(p.PatientId, out var list) ? list : [], now)).ToList();
+    }
+
     /// <summary>The patient's records, oldest first.</summary>
     /// <param name="patientId">The patient id or reference.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

@@ -118,6 +118,11 @@ public static class PatientContextBuilder
     private static EncounterFact ToFact(Encounter encounter) =>
         new(encounter.Id ?? "", encounter.Class?.Code, encounter.Status?.GetLiteral() ?? "unknown", Instant(encounter.Period?.Start), Instant(encounter.Period?.End));
 
+    /// <summary>The consent facts of FHIR Consent resources, as a patient context holds them.</summary>
+    /// <param name="consents">The resources.</param>
+    /// <returns>The facts.</returns>
+    public static IReadOnlyList<ConsentFact> ConsentFacts(IEnumerable<Consent> consents) => consents.Select(ToFact).ToList();
+
     private static ConsentFact ToFact(Consent consent)
     {
         var provision = consent.Provision;

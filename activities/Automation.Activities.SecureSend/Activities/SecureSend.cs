@@ -114,7 +114,7 @@ public sealed class SecureSend(SecureSender sender, IAuditLog audit, PhiProtecto
         catch (FormatException exception)
         {
             attachments = [];
-            await FinishAsync(context, key, new SendPreparation(SendPreparation.Failed, exception.Message, null, null, null, null)).ConfigureAwait(false);
+            Finish(context, key, new SendPreparation(SendPreparation.Failed, exception.Message, null, null, null, null));
             return;
         }
 
@@ -122,10 +122,10 @@ public sealed class SecureSend(SecureSender sender, IAuditLog audit, PhiProtecto
             context.Get(Subject) ?? "", context.Get(Html) ?? "", context.Get(Text), patientView, context.Get(Purpose) ?? "treatment",
             context.Get(Policy), context.Get(ContainsPhi), attachments);
         var preparation = await sender.PrepareAsync(request, context.CancellationToken).ConfigureAwait(false);
-        await FinishAsync(context, key, preparation).ConfigureAwait(false);
+        Finish(context, key, preparation);
     }
 
-    private async Task FinishAsync(ActivityExecutionContext context, string key, SendPreparation preparation)
+    private void Finish(ActivityExecutionContext context, string key, SendPreparation preparation)
     {
         var entries = new List<AuditEntry>();
         var actor = "workflow:" + context.DefinitionId;
@@ -166,7 +166,8 @@ public sealed class SecureSend(SecureSender sender, IAuditLog audit, PhiProtecto
 
         if (entries.Count > 0)
         {
-            await audit.AppendAsync(entries, context.CancellationToken).ConfigureAwait(false);
+            // The decision and queued records are durable before the step (and so its outbox message) commits.
+            context.CompleteBeforeCommit(audit.AppendAsync(entries, context.CancellationToken));
         }
 
         context.Complete(preparation.Outcome);

@@ -160,11 +160,23 @@ public abstract class RecipientStore
     public async Task<RecipientRecord> GetAsync(string address, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(address);
+
+        // Every send reads this: one round trip with four result sets.
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var certificates = await ReadCertificatesAsync(connection, "WHERE address = @a", [("a", address)], cancellationToken).ConfigureAwait(false);
-        var keys = await ReadKeysAsync(connection, "WHERE address = @a", [("a", address)], cancellationToken).ConfigureAwait(false);
-        var enrolled = await ScalarAsync(connection, "SELECT COUNT(*) FROM securesend_portal_enrolment WHERE address = @a", [("a", address)], cancellationToken).ConfigureAwait(false) > 0;
-        var requireTls = await ScalarAsync(connection, "SELECT COALESCE(MAX(require_tls), 0) FROM securesend_domains WHERE domain = @d", [("d", RecipientAddress.DomainOf(address))], cancellationToken).ConfigureAwait(false) > 0;
+        await using var command = Command(connection, $"""
+            {CertificatesSql} WHERE address = @a ORDER BY address, not_after;
+            {KeysSql} WHERE address = @a ORDER BY address, key_id;
+            SELECT COUNT(*) FROM securesend_portal_enrolment WHERE address = @a;
+            SELECT COALESCE(MAX(require_tls), 0) FROM securesend_domains WHERE domain = @d;
+            """, [("a", address), ("d", RecipientAddress.DomainOf(address))]);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var certificates = await ReadCertificatesAsync(reader, cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var keys = await ReadKeysAsync(reader, cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var enrolled = await ReadScalarAsync(reader, cancellationToken).ConfigureAwait(false) > 0;
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        var requireTls = await ReadScalarAsync(reader, cancellationToken).ConfigureAwait(false) > 0;
         return new RecipientRecord(address, certificates, keys, enrolled, requireTls);
     }
 
@@ -219,10 +231,18 @@ public abstract class RecipientStore
         return list;
     }
 
+    private const string CertificatesSql = "SELECT address, thumbprint, der, not_before, not_after, revoked FROM securesend_certificates";
+    private const string KeysSql = "SELECT address, key_id, armored, expires_at FROM securesend_pgp_keys";
+
     private static async Task<List<SmimeCertificateEntry>> ReadCertificatesAsync(DbConnection connection, string where, (string, object?)[] parameters, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, "SELECT address, thumbprint, der, not_before, not_after, revoked FROM securesend_certificates " + where + " ORDER BY address, not_after", parameters);
+        await using var command = Command(connection, CertificatesSql + " " + where + " ORDER BY address, not_after", parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadCertificatesAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<SmimeCertificateEntry>> ReadCertificatesAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
         var list = new List<SmimeCertificateEntry>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -236,8 +256,13 @@ public abstract class RecipientStore
 
     private static async Task<List<PgpKeyEntry>> ReadKeysAsync(DbConnection connection, string where, (string, object?)[] parameters, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, "SELECT address, key_id, armored, expires_at FROM securesend_pgp_keys " + where + " ORDER BY address, key_id", parameters);
+        await using var command = Command(connection, KeysSql + " " + where + " ORDER BY address, key_id", parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await ReadKeysAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<List<PgpKeyEntry>> ReadKeysAsync(DbDataReader reader, CancellationToken cancellationToken)
+    {
         var list = new List<PgpKeyEntry>();
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
@@ -248,11 +273,10 @@ public abstract class RecipientStore
         return list;
     }
 
-    private static async Task<long> ScalarAsync(DbConnection connection, string sql, (string, object?)[] parameters, CancellationToken cancellationToken)
-    {
-        await using var command = Command(connection, sql, parameters);
-        return Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
-    }
+    private static async Task<long> ReadScalarAsync(DbDataReader reader, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0)
+            ? Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)
+            : 0;
 
     private static async Task<int> ExecuteAsync(DbConnection connection, string sql, (string, object?)[] parameters, CancellationToken cancellationToken)
     {

@@ -55,9 +55,11 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
             if (settings.Provider == "postgres")
             {
                 schema = "bench_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+
+                // Each store has its own pool (seven of them); twelve each stays under PostgreSQL's default 100 connections.
                 var baseConnection = settings.Connection ?? DefaultPostgres;
                 await ExecutePostgresAsync(baseConnection, $"CREATE SCHEMA \"{schema}\"", cancellationToken).ConfigureAwait(false);
-                connection = new NpgsqlConnectionStringBuilder(baseConnection) { SearchPath = schema, MaxPoolSize = 40 }.ConnectionString;
+                connection = new NpgsqlConnectionStringBuilder(baseConnection) { SearchPath = schema, MaxPoolSize = 12 }.ConnectionString;
             }
             else
             {
@@ -177,7 +179,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         var runtime = provider.GetRequiredService<WorkflowRuntime>();
 
         var started = Stopwatch.GetTimestamp();
-        var run = await EnterAsync(store, runtime, clock, definition, members, relay, cancellationToken).ConfigureAwait(false);
+        var run = await EnterAsync(store, runtime, provider.GetRequiredService<IAudienceScreen>(), clock, definition, members, relay, cancellationToken).ConfigureAwait(false);
         members = null;
         var entered = Stopwatch.GetElapsedTime(started);
         var rounds = 0;
@@ -192,7 +194,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
 
             rounds++;
             clock.AdvanceTo(timers.Min(t => t.ResumeAt ?? DateTimeOffset.MinValue));
-            if (await WhileRelayDrainsAsync(relay, () => ResumeDueTimersAsync(store, runtime, clock, cancellationToken), cancellationToken).ConfigureAwait(false) == 0)
+            if (await WhileRelayDrainsAsync(relay, () => runtime.ResumeDueTimersAsync(cancellationToken), cancellationToken).ConfigureAwait(false) == 0)
             {
                 throw new InvalidOperationException($"{timers.Count} timers remain but none resumed at {clock.GetUtcNow():O}.");
             }
@@ -211,37 +213,20 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         return CliApplication.Ok;
     }
 
-    private async Task<AudienceRun> EnterAsync(IWorkflowStore store, WorkflowRuntime runtime, ManualClock clock, WorkflowDefinition definition, List<AudienceMember> members, OutboxRelay relay, CancellationToken cancellationToken)
+    private async Task<AudienceRun> EnterAsync(IWorkflowStore store, WorkflowRuntime runtime, IAudienceScreen screen, ManualClock clock, WorkflowDefinition definition, List<AudienceMember> members, OutboxRelay relay, CancellationToken cancellationToken)
     {
         var trigger = settings.Journey == CampaignSettings.AppointmentReminder
             ? definition.Root.Activities.FirstOrDefault(a => a.Type == "Healthcare.FhirSubscriptionTrigger")?.Id
             : null;
         var entry = new AudienceEntry(store, runtime, clock)
         {
+            Screen = screen,
             BatchSize = settings.EntryBatchSize,
             TriggerActivityId = trigger,
             InstanceScope = settings.Journey == CampaignSettings.AppointmentReminder ? definition.DefinitionId : null,
         };
 
         return await WhileRelayDrainsAsync(relay, () => entry.RunAsync("bench-" + settings.Journey, definition, members.ToAsyncEnumerable(), null, cancellationToken), cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Resumes the timers due now, several at once as the server's scheduler fires them (the runtime's own
-    /// <c>ResumeDueTimersAsync</c> resumes one after the other). Each resume locks its instance; instances are independent.
-    /// </summary>
-    private static async Task<int> ResumeDueTimersAsync(IWorkflowStore store, WorkflowRuntime runtime, ManualClock clock, CancellationToken cancellationToken)
-    {
-        var due = await store.ListTimersAsync(clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        var resumed = 0;
-        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 4, CancellationToken = cancellationToken }, async (timer, token) =>
-        {
-            if (await runtime.ResumeAsync(timer.Id, null, token).ConfigureAwait(false) is not null)
-            {
-                Interlocked.Increment(ref resumed);
-            }
-        }).ConfigureAwait(false);
-        return resumed;
     }
 
     /// <summary>
@@ -332,6 +317,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
             $"elapsed_seconds: {elapsed.TotalSeconds:F2}",
             $"timer_rounds: {rounds} (fake clock ended at {clock.GetUtcNow():yyyy-MM-ddTHH:mmZ})",
             $"entered: {run.Entered}",
+            $"excluded_at_entry: {run.Excluded} (no consent; audited as consent.check denied)",
             $"messages: {tally.Total.Attempts}",
             $"sent: {tally.Total.Sent}",
             $"denied: {tally.Total.Denied}",

@@ -238,6 +238,21 @@ public sealed class ActivityExecutionContext
         execution.Outbox.Add(message);
     }
 
+    /// <summary>
+    /// Hands over work that must be done before this step is committed but need not hold the run up, such as an
+    /// audit append: the run goes on while it completes, and the commit waits for it. When it fails, the run fails as a
+    /// whole and nothing of it is committed (no step without its audit record).
+    /// </summary>
+    /// <param name="work">The started work.</param>
+    public void CompleteBeforeCommit(Task work)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        lock (execution.BeforeCommit)
+        {
+            execution.BeforeCommit.Add(work);
+        }
+    }
+
     /// <summary>Writes a line to the host's workflow console (the CLI prints it as written).</summary>
     /// <param name="text">The text.</param>
     public void WriteLine(string? text) => execution.Console.WriteLine(text ?? "");

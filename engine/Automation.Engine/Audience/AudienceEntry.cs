@@ -25,6 +25,9 @@ public sealed class AudienceEntry(IWorkflowStore store, WorkflowRuntime runtime,
     /// a fixed scope such as the journey id means one instance per member ever, across daily runs.</summary>
     public string? InstanceScope { get; init; }
 
+    /// <summary>Keeps members out before instances are created (consent, say), batch by batch; <c>null</c> admits all.</summary>
+    public IAudienceScreen? Screen { get; init; }
+
     /// <summary>Runs (or resumes) an audience entry.</summary>
     /// <param name="runId">The run id; a run with this id that did not complete is resumed from its saved position.</param>
     /// <param name="definition">The published journey version.</param>
@@ -108,14 +111,22 @@ public sealed class AudienceEntry(IWorkflowStore store, WorkflowRuntime runtime,
         var ids = unique.ConvertAll(m => InstanceIdFor(InstanceScope ?? run.RunId, m.CorrelationId));
         var existing = await store.FindExistingInstanceIdsAsync(ids, cancellationToken).ConfigureAwait(false);
         var active = await store.FindActiveCorrelationIdsAsync(definition.DefinitionId, unique.ConvertAll(m => m.CorrelationId), cancellationToken).ConfigureAwait(false);
-        var starts = new List<StartWorkflowOptions>(unique.Count);
+        var admissible = new List<(AudienceMember Member, string InstanceId)>(unique.Count);
         for (var i = 0; i < unique.Count; i++)
         {
             if (!existing.Contains(ids[i]) && !active.Contains(unique[i].CorrelationId))
             {
-                starts.Add(new StartWorkflowOptions { InstanceId = ids[i], CorrelationId = unique[i].CorrelationId, Input = unique[i].Input, TriggerActivityId = TriggerActivityId });
+                admissible.Add((unique[i], ids[i]));
             }
         }
+
+        var excluded = Screen is null || admissible.Count == 0
+            ? (IReadOnlySet<string>)new HashSet<string>()
+            : await Screen.ExcludeAsync(definition, TriggerActivityId, admissible.ConvertAll(a => a.Member), cancellationToken).ConfigureAwait(false);
+        var starts = admissible
+            .Where(a => !excluded.Contains(a.Member.CorrelationId))
+            .Select(a => new StartWorkflowOptions { InstanceId = a.InstanceId, CorrelationId = a.Member.CorrelationId, Input = a.Member.Input, TriggerActivityId = TriggerActivityId })
+            .ToList();
 
         if (starts.Count > 0)
         {
@@ -126,7 +137,8 @@ public sealed class AudienceEntry(IWorkflowStore store, WorkflowRuntime runtime,
         {
             Position = run.Position + batch.Count,
             Entered = run.Entered + starts.Count,
-            Skipped = run.Skipped + (batch.Count - starts.Count),
+            Skipped = run.Skipped + (batch.Count - admissible.Count),
+            Excluded = run.Excluded + (admissible.Count - starts.Count),
             UpdatedAt = timeProvider.GetUtcNow(),
         };
         await store.SaveAudienceRunAsync(updated, cancellationToken).ConfigureAwait(false);

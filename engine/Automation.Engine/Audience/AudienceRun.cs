@@ -27,6 +27,10 @@ public sealed record AudienceRun
     /// <summary>Members skipped because they were already in the journey (re-entry rule) or entered by an earlier attempt.</summary>
     public long Skipped { get; init; }
 
+    /// <summary>Members the audience screen kept out before any instance was created (no consent for the journey's
+    /// purpose, say); the screen audits each one with its reason.</summary>
+    public long Excluded { get; init; }
+
     /// <summary>When the run began.</summary>
     public DateTimeOffset StartedAt { get; init; }
 

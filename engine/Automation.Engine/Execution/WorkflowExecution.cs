@@ -47,6 +47,10 @@ internal sealed class WorkflowExecution
 
     public List<Outbox.OutboxMessage> Outbox { get; } = [];
 
+    /// <summary>Work the run's commit waits for (audit appends started by activities); see
+    /// <see cref="Activities.ActivityExecutionContext.CompleteBeforeCommit"/>.</summary>
+    public List<Task> BeforeCommit { get; } = [];
+
     public List<Bookmark> NewBookmarks { get; } = [];
 
     public string NewId() => ids.NewId();

@@ -76,6 +76,7 @@ public sealed class WorkflowInvoker
 
         var execution = new WorkflowExecution(workflow, state, timeProvider, ids, console, cancellationToken) { TriggerActivityId = start.TriggerActivityId };
         await FlowchartInterpreter.StartAsync(execution, options.MaxStepsPerRun).ConfigureAwait(false);
+        await Task.WhenAll(execution.BeforeCommit).ConfigureAwait(false);
         return new WorkflowRunResult(state, execution.Journal, execution.NewBookmarks, execution.PublishedEvents, execution.Outbox);
     }
 
@@ -95,6 +96,7 @@ public sealed class WorkflowInvoker
         var workflow = compiler.Compile(definition);
         var execution = new WorkflowExecution(workflow, state, timeProvider, ids, console, cancellationToken);
         await FlowchartInterpreter.ResumeAsync(execution, bookmark, PlainJson.Normalize(input), options.MaxStepsPerRun).ConfigureAwait(false);
+        await Task.WhenAll(execution.BeforeCommit).ConfigureAwait(false);
         return new WorkflowRunResult(state, execution.Journal, execution.NewBookmarks, execution.PublishedEvents, execution.Outbox);
     }
 

@@ -150,22 +150,85 @@ public sealed partial class WorkflowRuntime
         }
     }
 
-    /// <summary>Resumes every timer due now (used at start to catch up on timers that fell due while the host was down).</summary>
+    /// <summary>Resumes every timer due now, a batch at a time (see <see cref="ResumeBatchAsync"/>): at start to catch up
+    /// on timers that fell due while the host was down, and when many timers fall due together.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>How many timers were resumed.</returns>
     public async Task<int> ResumeDueTimersAsync(CancellationToken cancellationToken = default)
     {
         var due = await store.ListTimersAsync(timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
         var resumed = 0;
-        foreach (var timer in due)
+        foreach (var batch in due.Chunk(Math.Max(1, options.ResumeBatchSize)))
         {
-            if (await ResumeAsync(timer.Id, null, cancellationToken).ConfigureAwait(false) is not null)
-            {
-                resumed++;
-            }
+            resumed += (await ResumeBatchAsync(batch, cancellationToken).ConfigureAwait(false)).Count;
         }
 
         return resumed;
+    }
+
+    /// <summary>
+    /// Resumes many bookmarks (without stimulus input) and commits the runs in one transaction, instead of a lock, a
+    /// read and a commit per instance. Optimistic: the instances are not locked while they run; when any of them moved
+    /// on meanwhile (its revision changed), the batch's commit is refused as a whole and each bookmark is resumed on its
+    /// own with the instance locked, which finds a consumed bookmark gone. Nothing of a refused run is committed (its
+    /// outbox messages neither), so no message is lost or doubled.
+    /// </summary>
+    /// <param name="bookmarks">The bookmarks, for example timers from <see cref="IWorkflowStore.ListTimersAsync"/>.</param>
+    /// <param name="cancellationToken">Cancels the runs; nothing is committed then.</param>
+    /// <returns>The runs that resulted (bookmarks already consumed give none).</returns>
+    public async Task<IReadOnlyList<WorkflowRunResult>> ResumeBatchAsync(IReadOnlyList<Bookmark> bookmarks, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bookmarks);
+
+        // One bookmark per instance in the batch; another bookmark of the same instance is resumed on its own afterwards.
+        var first = bookmarks.DistinctBy(b => b.InstanceId, StringComparer.Ordinal).ToList();
+        var later = bookmarks.Except(first).ToList();
+        var definitions = new System.Collections.Concurrent.ConcurrentDictionary<string, Task<WorkflowDefinition?>>(StringComparer.Ordinal);
+        var runs = new (WorkflowRunResult Result, long Expected)?[first.Count];
+        await Parallel.ForAsync(0, first.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.BatchParallelism), CancellationToken = cancellationToken }, async (i, token) =>
+        {
+            var bookmark = first[i];
+            var state = await store.GetInstanceAsync(bookmark.InstanceId, token).ConfigureAwait(false);
+            if (state is null || state.Status != WorkflowStatus.Suspended || !state.Bookmarks.Exists(b => b.Id == bookmark.Id))
+            {
+                return;
+            }
+
+            var definition = await definitions.GetOrAdd(state.DefinitionVersionId, id => store.GetDefinitionVersionAsync(id, CancellationToken.None)).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Instance {state.InstanceId} runs definition version {state.DefinitionVersionId}, which is not stored.");
+            var expected = state.Revision;
+            runs[i] = (await invoker.ResumeAsync(definition, state, bookmark, null, token).ConfigureAwait(false), expected);
+        }).ConfigureAwait(false);
+
+        var done = runs.Where(r => r is not null).Select(r => r!.Value).ToList();
+        var results = new List<WorkflowRunResult>(bookmarks.Count);
+        try
+        {
+            await store.CommitBatchAsync(done.ConvertAll(r => new WorkflowCommit(r.Result.State, r.Expected, r.Result.Journal) { Outbox = r.Result.Outbox }), cancellationToken).ConfigureAwait(false);
+        }
+        catch (WorkflowConcurrencyException)
+        {
+            LogBatchConflict(done.Count);
+            later = [.. bookmarks];
+            done = [];
+        }
+
+        foreach (var (result, _) in done)
+        {
+            LogTransition(result.InstanceId, result.State.DefinitionId, result.Status);
+            await AfterCommitAsync(result, 0, cancellationToken).ConfigureAwait(false);
+            results.Add(result);
+        }
+
+        foreach (var bookmark in later)
+        {
+            if (await ResumeAsync(bookmark.Id, null, cancellationToken).ConfigureAwait(false) is { } result)
+            {
+                results.Add(result);
+            }
+        }
+
+        return results;
     }
 
     /// <summary>Starts many instances of one definition and commits them in one transaction (bulk journeys), then acts
@@ -181,11 +244,10 @@ public sealed partial class WorkflowRuntime
         var workflow = invoker.Compile(definition);
         var runs = new WorkflowRunResult[starts.Count];
 
-        // Runs are independent until the commit, so they use every core; activities await I/O (patient reads) in parallel.
-        await Parallel.ForAsync(0, starts.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount * 2, CancellationToken = cancellationToken }, async (i, token) =>
+        // Runs are independent until the commit; their activities mostly await I/O, so many run at once.
+        await Parallel.ForAsync(0, starts.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.BatchParallelism), CancellationToken = cancellationToken }, async (i, token) =>
             runs[i] = await invoker.StartCompiledAsync(definition, workflow, starts[i], token).ConfigureAwait(false)).ConfigureAwait(false);
         var results = runs.ToList();
-
         await store.CommitBatchAsync(results.ConvertAll(r => new WorkflowCommit(r.State, 0, r.Journal) { Outbox = r.Outbox }), cancellationToken).ConfigureAwait(false);
         foreach (var result in results)
         {
@@ -386,4 +448,7 @@ public sealed partial class WorkflowRuntime
 
     [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Instance {InstanceId} published events at nesting depth {Depth}; not dispatched to stop an event loop")]
     private partial void LogEventDepth(string instanceId, int depth);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Information, Message = "A batch of {Count} resumed instances met a concurrent change; resuming them one by one")]
+    private partial void LogBatchConflict(int count);
 }

@@ -30,10 +30,10 @@ public sealed partial class PostgresWorkflowStore
     {
         ArgumentNullException.ThrowIfNull(run);
         await using var command = _dataSource.CreateCommand("""
-            INSERT INTO audience_runs (run_id, definition_id, definition_version_id, status, position, entered, skipped, started_at, updated_at, error)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+            INSERT INTO audience_runs (run_id, definition_id, definition_version_id, status, position, entered, skipped, started_at, updated_at, error, excluded)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, position = excluded.position, entered = excluded.entered,
-                skipped = excluded.skipped, updated_at = excluded.updated_at, error = excluded.error
+                skipped = excluded.skipped, excluded = excluded.excluded, updated_at = excluded.updated_at, error = excluded.error
             """);
         command.Parameters.Add(new NpgsqlParameter<string>{ TypedValue = run.RunId });
         command.Parameters.Add(new NpgsqlParameter<string>{ TypedValue = run.DefinitionId });
@@ -45,6 +45,7 @@ public sealed partial class PostgresWorkflowStore
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = run.StartedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = run.UpdatedAt.ToUniversalTime(), NpgsqlDbType = NpgsqlDbType.TimestampTz });
         command.Parameters.Add(new NpgsqlParameter { Value = (object?)run.Error ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = run.Excluded });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 
@@ -63,7 +64,7 @@ public sealed partial class PostgresWorkflowStore
     private async Task<IReadOnlyList<AudienceRun>> ReadRunsAsync(string where, string? value, int take, CancellationToken cancellationToken)
     {
         await using var command = _dataSource.CreateCommand($"""
-            SELECT run_id, definition_id, definition_version_id, status, position, entered, skipped, started_at, updated_at, error
+            SELECT run_id, definition_id, definition_version_id, status, position, entered, skipped, started_at, updated_at, error, excluded
             FROM audience_runs {where} ORDER BY started_at DESC LIMIT $1
             """);
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = Math.Max(0, take) });
@@ -88,6 +89,7 @@ public sealed partial class PostgresWorkflowStore
                 StartedAt = reader.GetFieldValue<DateTimeOffset>(7),
                 UpdatedAt = reader.GetFieldValue<DateTimeOffset>(8),
                 Error = reader.IsDBNull(9) ? null : reader.GetString(9),
+                Excluded = reader.GetInt64(10),
             });
         }
 

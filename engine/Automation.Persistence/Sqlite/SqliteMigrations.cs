@@ -105,5 +105,8 @@ internal static class SqliteMigrations
                 error TEXT NULL);
             CREATE INDEX IF NOT EXISTS ix_instances_definition_correlation ON instances (definition_id, correlation_id);
             """),
+        new(21, """
+            ALTER TABLE audience_runs ADD COLUMN excluded INTEGER NOT NULL DEFAULT 0;
+            """),
     ];
 }

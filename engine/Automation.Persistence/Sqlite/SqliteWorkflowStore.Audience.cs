@@ -33,10 +33,10 @@ public sealed partial class SqliteWorkflowStore
         ArgumentNullException.ThrowIfNull(run);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, """
-            INSERT INTO audience_runs (run_id, definition_id, definition_version_id, status, position, entered, skipped, started_at, updated_at, error)
-            VALUES ($runId, $definitionId, $versionId, $status, $position, $entered, $skipped, $startedAt, $updatedAt, $error)
+            INSERT INTO audience_runs (run_id, definition_id, definition_version_id, status, position, entered, skipped, excluded, started_at, updated_at, error)
+            VALUES ($runId, $definitionId, $versionId, $status, $position, $entered, $skipped, $excluded, $startedAt, $updatedAt, $error)
             ON CONFLICT (run_id) DO UPDATE SET status = excluded.status, position = excluded.position, entered = excluded.entered,
-                skipped = excluded.skipped, updated_at = excluded.updated_at, error = excluded.error
+                skipped = excluded.skipped, excluded = excluded.excluded, updated_at = excluded.updated_at, error = excluded.error
             """);
         command.Parameters.AddWithValue("$runId", run.RunId);
         command.Parameters.AddWithValue("$definitionId", run.DefinitionId);
@@ -45,6 +45,7 @@ public sealed partial class SqliteWorkflowStore
         command.Parameters.AddWithValue("$position", run.Position);
         command.Parameters.AddWithValue("$entered", run.Entered);
         command.Parameters.AddWithValue("$skipped", run.Skipped);
+        command.Parameters.AddWithValue("$excluded", run.Excluded);
         command.Parameters.AddWithValue("$startedAt", StoreValues.ToUnixMicros(run.StartedAt));
         command.Parameters.AddWithValue("$updatedAt", StoreValues.ToUnixMicros(run.UpdatedAt));
         command.Parameters.AddWithValue("$error", (object?)run.Error ?? DBNull.Value);
@@ -69,7 +70,7 @@ public sealed partial class SqliteWorkflowStore
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, $"""
-            SELECT run_id, definition_id, definition_version_id, status, position, entered, skipped, started_at, updated_at, error
+            SELECT run_id, definition_id, definition_version_id, status, position, entered, skipped, started_at, updated_at, error, excluded
             FROM audience_runs {where} ORDER BY started_at DESC LIMIT $take
             """);
         bind(command);
@@ -90,6 +91,7 @@ public sealed partial class SqliteWorkflowStore
                 StartedAt = StoreValues.FromUnixMicros(reader.GetInt64(7)),
                 UpdatedAt = StoreValues.FromUnixMicros(reader.GetInt64(8)),
                 Error = reader.IsDBNull(9) ? null : reader.GetString(9),
+                Excluded = reader.GetInt64(10),
             });
         }
 

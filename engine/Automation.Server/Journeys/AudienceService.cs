@@ -21,6 +21,7 @@ internal sealed partial class AudienceService(
     SegmentRepository segments,
     SegmentPopulation population,
     TimeProvider clock,
+    IEnumerable<IAudienceScreen> screens,
     IHostApplicationLifetime lifetime,
     ILogger<AudienceService> logger)
 {
@@ -97,8 +98,8 @@ internal sealed partial class AudienceService(
             var members = index.Members(segment, SegmentClock.From(clock))
                 .Select(id => new AudienceMember(id, new Dictionary<string, object?> { ["patientId"] = id }))
                 .ToAsyncEnumerable();
-            var run = await new AudienceEntry(store, runtime, clock).RunAsync(runId, definition, members, null, cancellationToken).ConfigureAwait(false);
-            LogFinished(runId, definitionId, run.Entered, run.Skipped);
+            var run = await new AudienceEntry(store, runtime, clock) { Screen = screens.SingleOrDefault() }.RunAsync(runId, definition, members, null, cancellationToken).ConfigureAwait(false);
+            LogFinished(runId, definitionId, run.Entered, run.Skipped, run.Excluded);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -114,8 +115,8 @@ internal sealed partial class AudienceService(
         }
     }
 
-    [LoggerMessage(EventId = 7201, Level = LogLevel.Information, Message = "Audience run {RunId} for {DefinitionId}: {Entered} entered, {Skipped} already in the journey")]
-    private partial void LogFinished(string runId, string definitionId, long entered, long skipped);
+    [LoggerMessage(EventId = 7201, Level = LogLevel.Information, Message = "Audience run {RunId} for {DefinitionId}: {Entered} entered, {Skipped} already in the journey, {Excluded} kept out by the screen (consent)")]
+    private partial void LogFinished(string runId, string definitionId, long entered, long skipped, long excluded);
 
     [LoggerMessage(EventId = 7202, Level = LogLevel.Error, Message = "Audience run {RunId} for {DefinitionId} failed; it resumes from its saved position when started again")]
     private partial void LogFailed(Exception exception, string runId, string definitionId);

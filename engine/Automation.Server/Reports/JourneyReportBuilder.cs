@@ -9,7 +9,8 @@ namespace Automation.Server.Reports;
 /// is <c>Healthcare.CheckConsent</c> completing <c>Denied</c>, blocked/sent are <c>Healthcare.SecureSend</c>'s
 /// <c>Blocked</c>/<c>Sent</c>, opened/clicked are <c>Healthcare.WaitForEngagement</c>'s <c>Opened</c>/<c>Clicked</c>
 /// (human engagement only), goal reached is any activity whose id starts with <c>goal</c>, exited is finished or
-/// cancelled instances.
+/// cancelled instances. Audience members the consent screen kept out (<see cref="Automation.Engine.Audience.AudienceRun.Excluded"/>)
+/// count as entered and consent denied.
 /// </summary>
 internal sealed class JourneyReportBuilder(IWorkflowStore store, IAuditLog audit)
 {
@@ -31,12 +32,14 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, IAuditLog audit
                 g.Where(s => s.Outcome is not null).GroupBy(s => s.Outcome!).ToDictionary(o => o.Key, o => o.Sum(s => s.Instances), StringComparer.Ordinal)))
             .ToList();
 
+        // Audience members kept out for lack of consent never became instances; they count as entered and denied.
+        var excludedAtEntry = (await store.ListAudienceRunsAsync(definitionId, 10_000, cancellationToken).ConfigureAwait(false)).Sum(r => r.Excluded);
         long Outcome(string type, string outcome) => steps.Where(s => s.ActivityType == type).Sum(s => s.Outcomes.GetValueOrDefault(outcome));
         var sent = Outcome("Healthcare.SecureSend", "Sent");
         var funnel = new List<FunnelStage>
         {
-            new("entered", statistics.Statuses.Values.Sum()),
-            new("consent denied", Outcome("Healthcare.CheckConsent", "Denied")),
+            new("entered", statistics.Statuses.Values.Sum() + excludedAtEntry),
+            new("consent denied", Outcome("Healthcare.CheckConsent", "Denied") + excludedAtEntry),
             new("blocked", Outcome("Healthcare.SecureSend", "Blocked")),
             new("sent", sent),
             new("opened (human)", Outcome("Healthcare.WaitForEngagement", "Opened") + Outcome("Healthcare.WaitForEngagement", "Clicked")),

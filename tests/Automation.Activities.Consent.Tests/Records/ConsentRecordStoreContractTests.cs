@@ -47,6 +47,27 @@ public abstract class ConsentRecordStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ListManyAsync_ReadsSeveralPatientsAtOnce_EachOldestFirst_AndNoOneElse()
+    {
+        var other = patient + "-b";
+        var a1 = Record("r-a1-" + patient, ConsentRecordKind.OptIn, daysAgo: 5, patient: patient);
+        var a2 = Record("r-a2-" + patient, ConsentRecordKind.OptOut, daysAgo: 1, patient: patient);
+        var b1 = Record("r-b1-" + patient, ConsentRecordKind.OptIn, daysAgo: 3, patient: other);
+        var notAsked = Record("r-c1-" + patient, ConsentRecordKind.OptIn, daysAgo: 3, patient: patient + "-c");
+        foreach (var record in new[] { a2, b1, notAsked, a1 })
+        {
+            await store.AddAsync(record);
+        }
+
+        var found = await store.ListManyAsync([patient, other, patient + "-none"]);
+
+        Assert.Equal([patient, other], found.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal([a1, a2], found[patient]);
+        Assert.Equal([b1], found[other]);
+        Assert.Empty(await store.ListManyAsync([]));
+    }
+
+    [Fact]
     public async Task ListAsync_OtherPatient_SeesNothing()
     {
         await store.AddAsync(Record("r-own-" + patient, ConsentRecordKind.OptOut, daysAgo: 1, patient: patient));

@@ -195,6 +195,76 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
     }
 
     [Fact]
+    public async Task ResumeDueTimers_ManyDue_ResumeTogetherAndEachFinishesOnce()
+    {
+        var definition = await SaveAsync(Definition(
+            [Activity("wait", "Elsa.Delay", ("timeSpan", Literal("01:00:00"))), Activity("after", "Elsa.WriteLine", ("text", Expr("JavaScript", "return 'woke ' + input.patientId;")))],
+            [Connect("wait", "after")], definitionId: "timers-" + definitionSuffix));
+        await new AudienceEntry(Store, Runtime, Clock).RunAsync("timers-" + definitionSuffix, definition, Members(12));
+        Clock.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(12, await Runtime.ResumeDueTimersAsync());
+        Assert.Equal(0, await Runtime.ResumeDueTimersAsync());
+
+        var page = await Store.ListInstancesAsync(new InstanceQuery { DefinitionId = definition.DefinitionId, Take = 100 });
+        Assert.All(page.Items, i => Assert.Equal(WorkflowStatus.Finished, i.Status));
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => "woke patient-" + i).Order(), Lines.Order());
+    }
+
+    [Fact]
+    public async Task ResumeBatch_RacingAnotherBatchOverTheSameTimers_CommitsEachInstanceOnce()
+    {
+        var definition = await SaveAsync(Definition(
+            [Activity("wait", "Elsa.Delay", ("timeSpan", Literal("01:00:00"))), Activity("after", "Elsa.WriteLine", ("text", Literal("woke")))],
+            [Connect("wait", "after")], definitionId: "race-" + definitionSuffix));
+        await new AudienceEntry(Store, Runtime, Clock).RunAsync("race-" + definitionSuffix, definition, Members(40));
+        Clock.Advance(TimeSpan.FromHours(1));
+        var ours = Enumerable.Range(0, 40).Select(i => AudienceEntry.InstanceIdFor("race-" + definitionSuffix, "patient-" + i)).ToHashSet();
+        var due = (await Store.ListTimersAsync(Clock.GetUtcNow())).Where(t => ours.Contains(t.InstanceId)).ToList();
+        Assert.Equal(40, due.Count);
+
+        // Both batches run every instance; whichever commits second meets changed revisions and falls back to single
+        // resumes, which find the timers gone. Committed results are what count.
+        var results = await Task.WhenAll(Runtime.ResumeBatchAsync(due), Runtime.ResumeBatchAsync(due));
+
+        Assert.Equal(40, results.Sum(r => r.Count));
+        Assert.Equal(40, results.SelectMany(r => r).Select(r => r.InstanceId).Distinct().Count());
+        foreach (var timer in due)
+        {
+            var journal = await Store.GetJournalAsync(timer.InstanceId);
+            Assert.Single(journal, e => e.ActivityId == "after" && e.Event == JournalEvent.Completed);
+        }
+    }
+
+    [Fact]
+    public async Task AudienceEntry_WithAScreen_KeepsExcludedMembersOut_AndCountsThem()
+    {
+        var definition = await SaveAsync(WaitForEvent(Evt("engaged"), "after"));
+        var screen = new OddPatientsScreen();
+        var entry = new AudienceEntry(Store, Runtime, Clock) { BatchSize = 4, Screen = screen };
+
+        var run = await entry.RunAsync("run-screen-" + definitionSuffix, definition, Members(10));
+
+        Assert.Equal(("completed", 10L, 5L, 0L, 5L), (run.Status, run.Position, run.Entered, run.Skipped, run.Excluded));
+        Assert.Equal(5L, (await Store.GetAudienceRunAsync(run.RunId))!.Excluded);
+        var page = await Store.ListInstancesAsync(new InstanceQuery { DefinitionId = definition.DefinitionId, Take = 100 });
+        Assert.Equal(["patient-0", "patient-2", "patient-4", "patient-6", "patient-8"], page.Items.Select(i => i.CorrelationId!).Order());
+        Assert.Equal(10, screen.Seen); // every member was screened once, a batch at a time
+    }
+
+    /// <summary>Keeps out members whose number is odd.</summary>
+    private sealed class OddPatientsScreen : IAudienceScreen
+    {
+        public int Seen { get; private set; }
+
+        public Task<IReadOnlySet<string>> ExcludeAsync(WorkflowDefinition definition, string? entryActivityId, IReadOnlyList<AudienceMember> members, CancellationToken cancellationToken)
+        {
+            Seen += members.Count;
+            return Task.FromResult<IReadOnlySet<string>>(members.Where(m => int.Parse(m.CorrelationId["patient-".Length..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 1).Select(m => m.CorrelationId).ToHashSet());
+        }
+    }
+
+    [Fact]
     public async Task Cancel_SuspendedInstance_DropsBookmarksSoLateStimuliDoNothing()
     {
         var definition = await SaveAsync(WaitForEvent(Evt("go"), "after"));
