@@ -712,6 +712,25 @@ public abstract class WorkflowStoreContractTests
     }
 
     [Fact]
+    public async Task FindStimulusHashesAsync_NamesOnlyHashesWithAnUnexpiredStimulus()
+    {
+        // Arrange
+        var (waiting, expiring, none) = (Id("hash"), Id("hash"), Id("hash"));
+        var start = Now();
+        await Store.EnqueueStimulusAsync(Stimulus(waiting, createdAt: start, lifetime: TimeSpan.FromMinutes(5)));
+        await Store.EnqueueStimulusAsync(Stimulus(expiring, createdAt: start, lifetime: TimeSpan.FromMinutes(1)));
+
+        // Act
+        var early = await Store.FindStimulusHashesAsync([waiting, expiring, none], start.AddSeconds(30));
+        var late = await Store.FindStimulusHashesAsync([waiting, expiring, none], start.AddMinutes(2));
+
+        // Assert
+        Assert.Equal(new[] { waiting, expiring }.Order(StringComparer.Ordinal), early.Order(StringComparer.Ordinal));
+        Assert.Equal([waiting], late);
+        Assert.Empty(await Store.FindStimulusHashesAsync([], start));
+    }
+
+    [Fact]
     public async Task TakeStimulusAsync_ExpiredStimulus_PurgesItAndReturnsNull()
     {
         // Arrange

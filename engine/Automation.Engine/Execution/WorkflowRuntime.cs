@@ -216,9 +216,10 @@ public sealed partial class WorkflowRuntime
         foreach (var (result, _) in done)
         {
             LogTransition(result.InstanceId, result.State.DefinitionId, result.Status);
-            await AfterCommitAsync(result, 0, cancellationToken).ConfigureAwait(false);
             results.Add(result);
         }
+
+        await AfterBatchCommitAsync(results, cancellationToken).ConfigureAwait(false);
 
         foreach (var bookmark in later)
         {
@@ -249,11 +250,7 @@ public sealed partial class WorkflowRuntime
             runs[i] = await invoker.StartCompiledAsync(definition, workflow, starts[i], token).ConfigureAwait(false)).ConfigureAwait(false);
         var results = runs.ToList();
         await store.CommitBatchAsync(results.ConvertAll(r => new WorkflowCommit(r.State, 0, r.Journal) { Outbox = r.Outbox }), cancellationToken).ConfigureAwait(false);
-        foreach (var result in results)
-        {
-            await AfterCommitAsync(result, 0, cancellationToken).ConfigureAwait(false);
-        }
-
+        await AfterBatchCommitAsync(results, cancellationToken).ConfigureAwait(false);
         return results;
     }
 
@@ -391,7 +388,22 @@ public sealed partial class WorkflowRuntime
         }
     }
 
-    private async Task AfterCommitAsync(WorkflowRunResult result, int depth, CancellationToken cancellationToken)
+    /// <summary>What committed runs set off, for a batch: one read tells which new bookmarks have a queued stimulus.</summary>
+    private async Task AfterBatchCommitAsync(IReadOnlyList<WorkflowRunResult> results, CancellationToken cancellationToken)
+    {
+        var hashes = results.SelectMany(r => r.NewBookmarks).Where(b => b.ResumeAt is null).Select(b => b.Hash).ToHashSet(StringComparer.Ordinal);
+        var queued = await store.FindStimulusHashesAsync(hashes, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        foreach (var result in results)
+        {
+            await AfterCommitAsync(result, 0, cancellationToken, queued).ConfigureAwait(false);
+        }
+    }
+
+    /// <param name="result">The committed run.</param>
+    /// <param name="depth">How deep in event dispatch this is.</param>
+    /// <param name="cancellationToken">Cancels the dispatch.</param>
+    /// <param name="queued">When known, the bookmark hashes that have a queued stimulus; others are not looked up.</param>
+    private async Task AfterCommitAsync(WorkflowRunResult result, int depth, CancellationToken cancellationToken, IReadOnlySet<string>? queued = null)
     {
         if (result.Outbox.Count > 0)
         {
@@ -412,7 +424,8 @@ public sealed partial class WorkflowRuntime
                     await scheduler.ScheduleAsync(bookmark, cancellationToken).ConfigureAwait(false);
                 }
             }
-            else if (await store.TakeStimulusAsync(bookmark.Hash, bookmark.CorrelationId, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } stimulus)
+            else if ((queued is null || queued.Contains(bookmark.Hash))
+                     && await store.TakeStimulusAsync(bookmark.Hash, bookmark.CorrelationId, timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false) is { } stimulus)
             {
                 await ResumeCoreAsync(bookmark.Id, stimulus.Input, depth, cancellationToken).ConfigureAwait(false);
             }

@@ -140,6 +140,14 @@ public interface IWorkflowStore
     /// <returns>The stimulus, or <c>null</c>.</returns>
     Task<Stimulus?> TakeStimulusAsync(string hash, string? correlationId, DateTimeOffset now, CancellationToken cancellationToken = default);
 
+    /// <summary>Which of the hashes have an unexpired queued stimulus (one read for a batch of new bookmarks, which
+    /// almost never have one, instead of a <see cref="TakeStimulusAsync"/> transaction each).</summary>
+    /// <param name="hashes">Bookmark hashes.</param>
+    /// <param name="now">The current instant.</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The hashes that have one.</returns>
+    Task<IReadOnlySet<string>> FindStimulusHashesAsync(IReadOnlyCollection<string> hashes, DateTimeOffset now, CancellationToken cancellationToken = default);
+
     /// <summary>Removes a queued stimulus by id.</summary>
     /// <param name="stimulusId">The stimulus id.</param>
     /// <param name="cancellationToken">Cancels the operation.</param>

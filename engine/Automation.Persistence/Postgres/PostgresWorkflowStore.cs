@@ -484,6 +484,28 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlySet<string>> FindStimulusHashesAsync(IReadOnlyCollection<string> hashes, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (hashes.Count == 0)
+        {
+            return found;
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT DISTINCT hash FROM stimuli WHERE hash = ANY($1) AND expires_at >= $2",
+            new NpgsqlParameter<string[]> { TypedValue = [.. hashes] }, Time(now));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(reader.GetString(0));
+        }
+
+        return found;
+    }
+
+    /// <inheritdoc />
     public async Task<Stimulus?> TakeStimulusAsync(string hash, string? correlationId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hash);

@@ -485,6 +485,29 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlySet<string>> FindStimulusHashesAsync(IReadOnlyCollection<string> hashes, DateTimeOffset now, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(hashes);
+        var found = new HashSet<string>(StringComparer.Ordinal);
+        if (hashes.Count == 0)
+        {
+            return found;
+        }
+
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT DISTINCT hash FROM stimuli WHERE hash IN (SELECT value FROM json_each($hashes)) AND expires_at >= $now");
+        command.Parameters.AddWithValue("$hashes", System.Text.Json.JsonSerializer.Serialize(hashes));
+        command.Parameters.AddWithValue("$now", StoreValues.ToUnixMicros(now));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            found.Add(reader.GetString(0));
+        }
+
+        return found;
+    }
+
+    /// <inheritdoc />
     public async Task<Stimulus?> TakeStimulusAsync(string hash, string? correlationId, DateTimeOffset now, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(hash);
