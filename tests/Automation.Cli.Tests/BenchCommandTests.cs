@@ -52,7 +52,11 @@ public sealed partial class BenchCommandTests : IDisposable
 
         var steps = lines.Where(l => l.StartsWith("message_", StringComparison.Ordinal)).Select(Step).ToList();
         Assert.True(steps.Count >= 2, "the follow-up after the engagement timeout never ran");
-        Assert.Equal(entered, steps[0]["attempts"]);
+        // Patients without marketing consent are kept out at audience entry: the first step's denials, with no instance.
+        var excluded = Number("excluded_at_entry");
+        Assert.True(excluded > 0, "the consent screen kept nobody out");
+        Assert.Equal(entered + excluded, steps[0]["attempts"]);
+        Assert.Equal(excluded, steps[0]["denied"]);
         foreach (var step in steps)
         {
             Assert.Equal(step["attempts"], step["sent"] + step["denied"] + step["blocked"] + step["failed"]);

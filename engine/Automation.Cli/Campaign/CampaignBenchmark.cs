@@ -330,7 +330,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         }
 
         lines.Add($"smtp_received: {received}");
-        lines.Add($"patients_per_second: {run.Entered / seconds:F1}");
+        lines.Add($"patients_per_second: {run.Position / seconds:F1} (audience members screened and entered)");
         lines.Add($"latency_p50_ms: {latency.Percentile(50):F1} (relay claim -> SMTP receipt, {latency.Count} messages)");
         lines.Add($"latency_p99_ms: {latency.Percentile(99):F1}");
         lines.Add($"peak_rss_mb: {PeakRssBytes() / (1024.0 * 1024.0):F0}");

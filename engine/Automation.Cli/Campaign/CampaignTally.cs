@@ -20,6 +20,16 @@ internal sealed class CampaignTally
     {
         if (entry.InstanceId is not { } instance)
         {
+            // Audience entry kept the patient out for lack of consent: the first check, denied, with no instance.
+            if (entry.Action == AuditActions.ConsentCheck && entry.Details?.GetValueOrDefault("stage") == "audience")
+            {
+                var first = Step(1);
+                first.Attempts++;
+                first.Denied++;
+                Total.Attempts++;
+                Total.Denied++;
+            }
+
             return;
         }
 
