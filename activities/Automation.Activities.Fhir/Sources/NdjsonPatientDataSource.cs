@@ -3,22 +3,22 @@ using Automation.Activities.Fhir.Patients;
 using Hl7.Fhir.Model;
 using Hl7.Fhir.Serialization;
 using Hl7.Fhir.Utility;
-using Microsoft.Win32.SafeHandles;
 
 namespace Automation.Activities.Fhir.Sources;
 
 /// <summary>
 /// The embedded default: a directory of FHIR Bulk Data NDJSON files (one per resource type, as <c>automation synth</c>
-/// writes). On first use every file is indexed once: byte offsets by patient and, for Patient and Appointment, by id.
-/// Resources are parsed only when read, so memory holds offsets, not the population.
+/// writes). On first use every file is indexed once (<see cref="NdjsonIndex"/>: packed line locations by patient, and
+/// appointments by id), about 8 bytes per resource; resources are parsed only when read, so memory holds locations, not
+/// the population.
 /// </summary>
 public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
 {
     private static readonly string[] RelatedTypes = ["Condition", "Observation", "MedicationRequest", "Immunization", "Appointment", "Encounter", "Coverage", "Consent"];
-    private static readonly HashSet<string> IndexedById = ["Patient", "Appointment"];
 
     private readonly string directory;
-    private readonly Lazy<Task<Index>> index;
+    private readonly Lazy<Task<NdjsonIndex>> index;
+
     // Recoverable mode ignores validation findings anyway, so the validator (a third of the parse time) is switched off.
     private readonly FhirJsonDeserializer deserializer = new(new DeserializerSettings().UsingMode(DeserializationMode.Recoverable) with { Validator = null });
 
@@ -28,43 +28,59 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(directory);
         this.directory = Path.GetFullPath(directory);
-        index = new Lazy<Task<Index>>(() => System.Threading.Tasks.Task.Run(BuildIndex));
+        index = new Lazy<Task<NdjsonIndex>>(() => System.Threading.Tasks.Task.Run(BuildIndex));
     }
 
     /// <summary>How many patients the directory holds (builds the index if needed).</summary>
     /// <returns>The count.</returns>
-    public async Task<int> CountPatientsAsync() => (await index.Value.ConfigureAwait(false)).ById["Patient"].Count;
+    public async Task<int> CountPatientsAsync() => (await index.Value.ConfigureAwait(false)).PatientIds.Count;
 
     /// <summary>Every patient id, in file order (builds the index if needed).</summary>
     /// <returns>The ids.</returns>
-    public async Task<IReadOnlyCollection<string>> PatientIdsAsync() => (await index.Value.ConfigureAwait(false)).ById["Patient"].Keys;
+    public async Task<IReadOnlyCollection<string>> PatientIdsAsync() => [.. (await index.Value.ConfigureAwait(false)).PatientIds];
 
     /// <inheritdoc />
     public async Task<PatientContext?> GetPatientContextAsync(string patient, CancellationToken cancellationToken = default)
     {
         var id = PatientId(patient);
         var idx = await index.Value.ConfigureAwait(false);
-        if (!idx.ById["Patient"].TryGetValue(id, out var entry))
+        if (!idx.TryGetPatient(id, out var line))
         {
             return null;
         }
 
-        var resource = (Patient)Read(idx, entry);
-        var related = idx.ByPatient.TryGetValue(id, out var entries) ? entries.Select(e => Read(idx, e)).ToList() : [];
-        var engagement = idx.EngagementByPatient.TryGetValue(id, out var events) ? events.Select(e => ReadEngagement(idx, e)).OfType<EngagementFact>().OrderBy(e => e.At).ToList() : [];
-        return PatientContextBuilder.Build(resource, related) with { Engagement = engagement };
+        var resource = (Patient)Read(idx, line);
+        var related = new List<Resource>();
+        foreach (var entry in idx.Related(id))
+        {
+            related.Add(Read(idx, entry));
+        }
+
+        var engagement = new List<EngagementFact>();
+        foreach (var entry in idx.Engagement(id))
+        {
+            if (ReadEngagement(idx.Read(entry)) is { } fact)
+            {
+                engagement.Add(fact);
+            }
+        }
+
+        return PatientContextBuilder.Build(resource, related) with { Engagement = [.. engagement.OrderBy(e => e.At)] };
     }
 
     /// <inheritdoc />
     public async Task<Resource?> ReadAsync(string resourceType, string id, CancellationToken cancellationToken = default)
     {
         var idx = await index.Value.ConfigureAwait(false);
-        if (!IndexedById.Contains(resourceType))
+        switch (resourceType)
         {
-            return (await SearchAsync(resourceType, new Dictionary<string, string> { ["_id"] = id }, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
+            case "Patient":
+                return idx.TryGetPatient(id, out var patient) ? Read(idx, patient) : null;
+            case "Appointment" when idx.TryGetAppointment(id, out var line) && Read(idx, line) is { } appointment && appointment.Id == id:
+                return appointment;
+            default:
+                return (await SearchAsync(resourceType, new Dictionary<string, string> { ["_id"] = id }, cancellationToken).ConfigureAwait(false)).FirstOrDefault();
         }
-
-        return idx.ById[resourceType].TryGetValue(id, out var entry) ? Read(idx, entry) : null;
     }
 
     /// <inheritdoc />
@@ -78,7 +94,7 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
         }
 
         var idx = await index.Value.ConfigureAwait(false);
-        if (!idx.Files.ContainsKey(resourceType))
+        if (!idx.Files.TryGetValue(resourceType, out var file))
         {
             return [];
         }
@@ -87,17 +103,24 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
         var patient = parameters.GetValueOrDefault("patient") ?? parameters.GetValueOrDefault("subject");
         if (resourceType == "Patient" && (patient ?? parameters.GetValueOrDefault("_id")) is { } patientId)
         {
-            candidates = idx.ById["Patient"].TryGetValue(PatientId(patientId), out var p) ? [Read(idx, p)] : [];
+            candidates = idx.TryGetPatient(PatientId(patientId), out var line) ? [Read(idx, line)] : [];
         }
         else if (patient is not null)
         {
-            candidates = idx.ByPatient.TryGetValue(PatientId(patient), out var entries)
-                ? entries.Where(e => idx.FileTypes[e.File] == resourceType).Select(e => Read(idx, e))
-                : [];
+            var found = new List<Resource>();
+            foreach (var line in idx.Related(PatientId(patient)))
+            {
+                if (NdjsonIndex.FileOf(line) == file)
+                {
+                    found.Add(Read(idx, line));
+                }
+            }
+
+            candidates = found;
         }
         else
         {
-            candidates = ReadAll(idx, resourceType);
+            candidates = ReadAll(idx, file);
         }
 
         var resourceId = parameters.GetValueOrDefault("_id");
@@ -113,10 +136,7 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
     {
         if (index.IsValueCreated && index.Value.IsCompletedSuccessfully)
         {
-            foreach (var handle in index.Value.Result.Handles)
-            {
-                handle.Dispose();
-            }
+            index.Value.Result.Dispose();
         }
     }
 
@@ -135,21 +155,17 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
         _ => null,
     };
 
-    private Resource Read(Index idx, Entry entry)
+    private Resource Read(NdjsonIndex idx, ulong line)
     {
-        var buffer = new byte[entry.Length];
-        RandomAccess.Read(idx.Handles[entry.File], buffer, entry.Offset);
-        var reader = new Utf8JsonReader(buffer);
+        var reader = new Utf8JsonReader(idx.Read(line));
         return deserializer.DeserializeResource(ref reader);
     }
 
     // Engagement.ndjson is our own format, not FHIR: {"patient":"Patient/p1","type":"email-open","at":"...","campaign":"..."}
     // (live events may add "automated" and "messageId"). Lines with an unknown type or no time are skipped.
-    private static EngagementFact? ReadEngagement(Index idx, Entry entry)
+    private static EngagementFact? ReadEngagement(byte[] line)
     {
-        var buffer = new byte[entry.Length];
-        RandomAccess.Read(idx.Handles[entry.File], buffer, entry.Offset);
-        using var document = JsonDocument.Parse(buffer);
+        using var document = JsonDocument.Parse(line);
         var root = document.RootElement;
         var type = EngagementTypes.Normalize(root.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null);
         var at = root.TryGetProperty("at", out var a) && a.ValueKind == JsonValueKind.String ? PatientContextBuilder.Instant(a.GetString()) : null;
@@ -163,105 +179,33 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
         return new EngagementFact(type, at.Value, automated, messageId);
     }
 
-    private IEnumerable<Resource> ReadAll(Index idx, string resourceType)
+    // A scan of one file: searches without a patient (an appointment sweep) are rare and read everything once.
+    private IEnumerable<Resource> ReadAll(NdjsonIndex idx, byte file)
     {
-        var file = idx.Files[resourceType];
-        var entries = new List<Entry>();
-        LineScanner.Scan(idx.Paths[file], (offset, line) => entries.Add(new Entry(file, offset, line.Length)));
-        return entries.Select(e => Read(idx, e));
+        var resources = new List<Resource>();
+        LineScanner.Scan(idx.Paths[file], (_, line) =>
+        {
+            var reader = new Utf8JsonReader(line);
+            resources.Add(deserializer.DeserializeResource(ref reader));
+        });
+        return resources;
     }
 
-    private Index BuildIndex()
+    private NdjsonIndex BuildIndex()
     {
         if (!Directory.Exists(directory))
         {
             throw new FhirSourceException($"The patient data directory '{directory}' does not exist; generate one with 'automation synth --patients N --out DIR'.");
         }
 
-        var idx = new Index();
-        foreach (var type in RelatedTypes.Prepend("Patient"))
-        {
-            var path = Path.Combine(directory, type + ".ndjson");
-            idx.ById[type] = new Dictionary<string, Entry>(StringComparer.Ordinal);
-            if (!File.Exists(path))
-            {
-                continue;
-            }
-
-            var file = (byte)idx.Paths.Count;
-            idx.Paths.Add(path);
-            idx.FileTypes.Add(type);
-            idx.Files[type] = file;
-            idx.Handles.Add(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess));
-            LineScanner.Scan(path, (offset, line) =>
-            {
-                var (id, patient) = Keys(line, type);
-                var entry = new Entry(file, offset, line.Length);
-                if (IndexedById.Contains(type) && id is not null)
-                {
-                    idx.ById[type][id] = entry;
-                }
-
-                if (patient is not null)
-                {
-                    if (!idx.ByPatient.TryGetValue(patient, out var list))
-                    {
-                        list = [];
-                        idx.ByPatient[patient] = list;
-                    }
-
-                    list.Add(entry);
-                }
-            });
-        }
-
-        IndexEngagement(idx);
-        return idx;
-    }
-
-    private void IndexEngagement(Index idx)
-    {
-        var path = Path.Combine(directory, "Engagement.ndjson");
-        if (!File.Exists(path))
-        {
-            return;
-        }
-
-        var file = (byte)idx.Paths.Count;
-        idx.Paths.Add(path);
-        idx.FileTypes.Add("Engagement");
-        idx.Handles.Add(File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess));
-        LineScanner.Scan(path, (offset, line) =>
-        {
-            var reader = new Utf8JsonReader(line);
-            string? patient = null;
-            while (patient is null && reader.Read())
-            {
-                if (reader.TokenType == JsonTokenType.PropertyName && reader.ValueTextEquals("patient"u8) && reader.Read() && reader.TokenType == JsonTokenType.String)
-                {
-                    patient = PatientId(reader.GetString()!);
-                }
-            }
-
-            if (patient is null)
-            {
-                return;
-            }
-
-            if (!idx.EngagementByPatient.TryGetValue(patient, out var list))
-            {
-                list = [];
-                idx.EngagementByPatient[patient] = list;
-            }
-
-            list.Add(new Entry(file, offset, line.Length));
-        });
+        return NdjsonIndex.Build(directory, RelatedTypes, Keys);
     }
 
     // Reads only the keys the index needs, without building FHIR objects.
     private static (string? Id, string? Patient) Keys(ReadOnlySpan<byte> line, string type)
     {
-        using var document = JsonDocument.Parse(line.ToArray());
+        var reader = new Utf8JsonReader(line);
+        using var document = JsonDocument.ParseValue(ref reader);
         var root = document.RootElement;
         var id = root.TryGetProperty("id", out var idElement) ? idElement.GetString() : null;
         string? reference = null;
@@ -283,18 +227,5 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
 
         var patient = type == "Patient" ? id : reference is not null && reference.StartsWith("Patient/", StringComparison.Ordinal) ? reference["Patient/".Length..] : null;
         return (id, patient);
-    }
-
-    private readonly record struct Entry(byte File, long Offset, int Length);
-
-    private sealed class Index
-    {
-        public List<string> Paths { get; } = [];
-        public List<string> FileTypes { get; } = [];
-        public List<SafeFileHandle> Handles { get; } = [];
-        public Dictionary<string, byte> Files { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, Dictionary<string, Entry>> ById { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, List<Entry>> ByPatient { get; } = new(StringComparer.Ordinal);
-        public Dictionary<string, List<Entry>> EngagementByPatient { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -99,6 +99,17 @@ public sealed class NdjsonPatientDataSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadAsync_PatientAndOtherTypes_ById()
+    {
+        Assert.Equal("Ben", Assert.IsType<Patient>(await source.ReadAsync("Patient", "p2")).Name[0].Given.Single());
+        Assert.Equal("E11.9", Assert.IsType<Condition>(await source.ReadAsync("Condition", "c1")).Code!.Coding[0].Code);
+        Assert.Null(await source.ReadAsync("Patient", "nobody"));
+        Assert.Null(await source.ReadAsync("Condition", "missing"));
+        Assert.Equal(2, await source.CountPatientsAsync());
+        Assert.Equal(["p1", "p2"], await source.PatientIdsAsync());
+    }
+
+    [Fact]
     public async Task SearchAsync_UnsupportedParameter_SaysWhich()
     {
         var exception = await Assert.ThrowsAsync<FhirSourceException>(() => source.SearchAsync("Appointment", new Dictionary<string, string> { ["date"] = "ge2026-01-01" }));
