@@ -169,9 +169,10 @@ public sealed partial class WorkflowRuntime
     /// <summary>
     /// Resumes many bookmarks (without stimulus input) and commits the runs in one transaction, instead of a lock, a
     /// read and a commit per instance. Optimistic: the instances are not locked while they run; when any of them moved
-    /// on meanwhile (its revision changed), the batch's commit is refused as a whole and each bookmark is resumed on its
-    /// own with the instance locked, which finds a consumed bookmark gone. Nothing of a refused run is committed (its
-    /// outbox messages neither), so no message is lost or doubled.
+    /// on meanwhile (its revision changed), the batch's commit is refused, the runs of the untouched instances are
+    /// committed again as they are, and the moved ones are resumed on their own with the instance locked (usually finding
+    /// their bookmark consumed). Nothing of a refused run is committed (its outbox messages neither), so no message is
+    /// lost or doubled; audit records a refused run appended stay, as with any optimistic retry.
     /// </summary>
     /// <param name="bookmarks">The bookmarks, for example timers from <see cref="IWorkflowStore.ListTimersAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the runs; nothing is committed then.</param>
@@ -202,15 +203,22 @@ public sealed partial class WorkflowRuntime
 
         var done = runs.Where(r => r is not null).Select(r => r!.Value).ToList();
         var results = new List<WorkflowRunResult>(bookmarks.Count);
-        try
+        for (var attempt = 0; done.Count > 0; attempt++)
         {
-            await store.CommitBatchAsync(done.ConvertAll(r => new WorkflowCommit(r.Result.State, r.Expected, r.Result.Journal) { Outbox = r.Result.Outbox }), cancellationToken).ConfigureAwait(false);
-        }
-        catch (WorkflowConcurrencyException)
-        {
-            LogBatchConflict(done.Count);
-            later = [.. bookmarks];
-            done = [];
+            try
+            {
+                await store.CommitBatchAsync(done.ConvertAll(r => new WorkflowCommit(r.Result.State, r.Expected, r.Result.Journal) { Outbox = r.Result.Outbox }), cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (WorkflowConcurrencyException) when (attempt < MaxConflictRetries)
+            {
+                // Runs of instances nobody touched meanwhile are still right: commit those again; the others are resumed
+                // on their own, locked (usually finding their timer consumed by whoever moved them on).
+                LogBatchConflict(done.Count);
+                var moved = await MovedOnAsync(done, cancellationToken).ConfigureAwait(false);
+                later.AddRange(first.Where(b => moved.Contains(b.InstanceId)));
+                done = done.Where(r => !moved.Contains(r.Result.InstanceId)).ToList();
+            }
         }
 
         foreach (var (result, _) in done)
@@ -386,6 +394,19 @@ public sealed partial class WorkflowRuntime
                 results.Add(result);
             }
         }
+    }
+
+    private async Task<HashSet<string>> MovedOnAsync(IReadOnlyList<(WorkflowRunResult Result, long Expected)> runs, CancellationToken cancellationToken)
+    {
+        var moved = new System.Collections.Concurrent.ConcurrentBag<string>();
+        await Parallel.ForEachAsync(runs, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.BatchParallelism), CancellationToken = cancellationToken }, async (run, token) =>
+        {
+            if ((await store.GetInstanceAsync(run.Result.InstanceId, token).ConfigureAwait(false))?.Revision != run.Expected)
+            {
+                moved.Add(run.Result.InstanceId);
+            }
+        }).ConfigureAwait(false);
+        return [.. moved];
     }
 
     /// <summary>What committed runs set off, for a batch: one read tells which new bookmarks have a queued stimulus.</summary>

@@ -237,6 +237,65 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
     }
 
     [Fact]
+    public async Task ResumeBatch_AnInstanceMovedOnDuringTheBatch_OnlyItIsRedone_TheOthersCommitAsRun()
+    {
+        // One at a time, in order: "moved" runs first; then "meddler"'s run cancels "moved" in the store, so the batch's
+        // commit meets a changed revision for "moved" only.
+        using var services = new ServiceCollection()
+            .AddSingleton(Store)
+            .AddSingleton<TimeProvider>(Clock)
+            .AddSingleton(new WorkflowConsole(Console))
+            .AddSingleton(Registry(typeof(Meddle)))
+            .AddAutomationEngine(o => o.BatchParallelism = 1)
+            .BuildServiceProvider();
+        var runtime = services.GetRequiredService<WorkflowRuntime>();
+        var definition = await SaveAsync(Definition(
+            [Activity("wait", "Elsa.Delay", ("timeSpan", Literal("01:00:00"))), Activity("meddle", "Test.Meddle")],
+            [Connect("wait", "meddle")], definitionId: "meddle-" + definitionSuffix));
+        var moved = await runtime.StartAsync(definition, new StartWorkflowOptions { CorrelationId = "moved" });
+        var meddler = await runtime.StartAsync(definition, new StartWorkflowOptions { CorrelationId = "meddler" });
+        var meddlerRuns = 0;
+        Meddle.Hook = async correlationId =>
+        {
+            if (correlationId == "meddler")
+            {
+                meddlerRuns++;
+                await runtime.CancelAsync(moved.InstanceId);
+            }
+        };
+        Clock.Advance(TimeSpan.FromHours(1));
+
+        var results = await runtime.ResumeBatchAsync([moved.NewBookmarks.Single(), meddler.NewBookmarks.Single()]);
+
+        Assert.Equal(meddler.InstanceId, Assert.Single(results).InstanceId);
+        Assert.Equal(WorkflowStatus.Finished, (await Store.GetInstanceAsync(meddler.InstanceId))!.Status);
+        Assert.Equal(WorkflowStatus.Cancelled, (await Store.GetInstanceAsync(moved.InstanceId))!.Status);
+        Assert.Single(await Store.GetJournalAsync(meddler.InstanceId), e => e.ActivityId == "meddle" && e.Event == JournalEvent.Completed);
+        Assert.DoesNotContain(await Store.GetJournalAsync(moved.InstanceId), e => e.ActivityId == "meddle");
+        Assert.Equal(1, meddlerRuns); // its run was committed as it was, not run again
+    }
+
+    private static Automation.Engine.Descriptors.ActivityRegistry Registry(Type activity)
+    {
+        var registry = new Automation.Engine.Descriptors.ActivityRegistry();
+        registry.Register(activity);
+        return registry;
+    }
+
+    /// <summary>Runs <see cref="Hook"/> with its instance's correlation id, then completes.</summary>
+    [Automation.Engine.Activities.Activity("Test", "Test", "Calls a test hook.")]
+    public sealed class Meddle : Automation.Engine.Activities.Activity
+    {
+        public static Func<string?, Task> Hook { get; set; } = _ => Task.CompletedTask;
+
+        public override async ValueTask ExecuteAsync(Automation.Engine.Activities.ActivityExecutionContext context)
+        {
+            await Hook(context.CorrelationId);
+            context.Complete();
+        }
+    }
+
+    [Fact]
     public async Task AudienceEntry_WithAScreen_KeepsExcludedMembersOut_AndCountsThem()
     {
         var definition = await SaveAsync(WaitForEvent(Evt("engaged"), "after"));
