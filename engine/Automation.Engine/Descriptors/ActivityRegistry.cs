@@ -14,6 +14,9 @@ public sealed partial class ActivityRegistry
     /// <summary>The type name of the flowchart container, which has a descriptor but no activity class.</summary>
     public const string FlowchartTypeName = "Elsa.Flowchart";
 
+    // The port every activity is entered at (connections' target port); no outcome may take its name.
+    private const string InPort = "In";
+
     private static readonly ActivityDescriptor FlowchartDescriptor = new()
     {
         TypeName = FlowchartTypeName,
@@ -71,7 +74,9 @@ public sealed partial class ActivityRegistry
 
     /// <summary>Registers one activity class.</summary>
     /// <param name="type">A concrete subclass of <see cref="Activity"/> with an <see cref="ActivityAttribute"/>.</param>
-    /// <exception cref="ArgumentException">The type is not such a class.</exception>
+    /// <exception cref="ArgumentException">The type is not such a class, declares an outcome named <c>In</c> (the port
+    /// every activity is entered at: Elsa Studio cannot draw a node with two ports of that name), or renames an
+    /// outcome to one it does not declare.</exception>
     public void Register(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
@@ -125,6 +130,22 @@ public sealed partial class ActivityRegistry
 
         var outputs = properties.Where(p => IsGeneric(p.PropertyType, typeof(Output<>))).ToList();
         var outcomes = type.GetCustomAttribute<FlowNodeAttribute>()?.Outcomes ?? [Outcomes.Done];
+        if (outcomes.Contains(InPort, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"{type.FullName} declares an outcome named '{InPort}', the port every activity is entered at; Elsa Studio cannot draw it. Choose another name.", nameof(type));
+        }
+
+        var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var rename in type.GetCustomAttributes<RenamedOutcomeAttribute>())
+        {
+            if (!outcomes.Contains(rename.Current, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"{type.FullName} renames '{rename.Former}' to '{rename.Current}', which is not one of its outcomes.", nameof(type));
+            }
+
+            renamed[rename.Former] = rename.Current;
+        }
+
         var name = type.Name;
         var typeName = attribute.Namespace + "." + name;
         var activityDescriptor = new ActivityDescriptor
@@ -157,6 +178,7 @@ public sealed partial class ActivityRegistry
             Inputs = inputs,
             Outputs = outputs,
             DeclaredOutcomes = outcomes.ToHashSet(StringComparer.Ordinal),
+            RenamedOutcomes = renamed,
         };
     }
 

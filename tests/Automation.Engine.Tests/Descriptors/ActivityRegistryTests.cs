@@ -93,6 +93,33 @@ public sealed class ActivityRegistryTests
     public void Register_TypeWithoutActivityAttribute_Throws() =>
         Assert.Throws<ArgumentException>(() => new ActivityRegistry().Register(typeof(Undecorated)));
 
+    [Fact]
+    public void Register_OutcomeNamedIn_IsRefused_BecauseStudioDrawsEveryNodesInputPortUnderThatName()
+    {
+        var exception = Assert.Throws<ArgumentException>(() => new ActivityRegistry().Register(typeof(InOutGate)));
+
+        Assert.Contains("'In'", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Register_RenameToAnUndeclaredOutcome_IsRefused() =>
+        Assert.Throws<ArgumentException>(() => new ActivityRegistry().Register(typeof(BadRename)));
+
+    [Activity("Acme", "Samples", "Outcomes named like ports.")]
+    [FlowNode("In", "Out")]
+    public sealed class InOutGate : Activity
+    {
+        public override ValueTask ExecuteAsync(ActivityExecutionContext context) => ValueTask.CompletedTask;
+    }
+
+    [Activity("Acme", "Samples", "Renames to an outcome it does not have.")]
+    [FlowNode("Yes", "No")]
+    [RenamedOutcome("Ok", "Maybe")]
+    public sealed class BadRename : Activity
+    {
+        public override ValueTask ExecuteAsync(ActivityExecutionContext context) => ValueTask.CompletedTask;
+    }
+
     [Activity("Acme", "Samples", "Notifies someone.", DisplayName = "Notify someone")]
     [FlowNode("Sent", "Failed")]
     public sealed class SampleNotify : Activity
