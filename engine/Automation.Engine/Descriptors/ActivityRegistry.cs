@@ -107,6 +107,7 @@ public sealed partial class ActivityRegistry
     private static ActivityType Describe(Type type, ActivityAttribute attribute)
     {
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken).ToList();
+        var outcomes = type.GetCustomAttribute<FlowNodeAttribute>()?.Outcomes ?? [Outcomes.Done];
         var inputs = new List<InputProperty>();
         foreach (var property in properties.Where(p => IsGeneric(p.PropertyType, typeof(Input<>))))
         {
@@ -123,13 +124,14 @@ public sealed partial class ActivityRegistry
                 DefaultValue = input.DefaultValue,
                 DefaultSyntax = input.DefaultSyntax,
                 IsWrapped = input.UIHint is not (UIHints.FlowSwitchEditor or UIHints.VariablePicker),
-                UISpecifications = input.Options is { Length: > 0 } options ? DropdownSpecification(options) : null,
+                UISpecifications = input.Options is { Length: > 0 } options ? DropdownSpecification(options)
+                    : input.UIHint == UIHints.DynamicOutcomes && outcomes.Count > 0 ? FixedOutcomesSpecification(outcomes)
+                    : null,
             };
             inputs.Add(new InputProperty(property, valueType, input, descriptor));
         }
 
         var outputs = properties.Where(p => IsGeneric(p.PropertyType, typeof(Output<>))).ToList();
-        var outcomes = type.GetCustomAttribute<FlowNodeAttribute>()?.Outcomes ?? [Outcomes.Done];
         if (outcomes.Contains(InPort, StringComparer.Ordinal))
         {
             throw new ArgumentException($"{type.FullName} declares an outcome named '{InPort}', the port every activity is entered at; Elsa Studio cannot draw it. Choose another name.", nameof(type));
@@ -192,6 +194,13 @@ public sealed partial class ActivityRegistry
                 ["isFlagsEnum"] = false,
             },
         },
+    };
+
+    // Studio draws a dynamic-outcomes activity's ports from the input's value plus these fixed outcomes (Elsa's
+    // DynamicOutcomesOptions); it ignores the descriptor's ports for such an activity, so its declared outcomes go here.
+    private static Dictionary<string, object?> FixedOutcomesSpecification(IReadOnlyList<string> outcomes) => new()
+    {
+        ["DynamicOutcomesOptions"] = new Dictionary<string, object?> { ["fixedOutcomes"] = outcomes.ToList() },
     };
 
     private static string DefaultHint(Type valueType, InputAttribute input) =>

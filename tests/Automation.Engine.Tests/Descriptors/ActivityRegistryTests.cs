@@ -90,6 +90,19 @@ public sealed class ActivityRegistryTests
     }
 
     [Fact]
+    public void Descriptor_DynamicOutcomesActivityWithDeclaredOutcomes_ListsThemAsStudiosFixedOutcomes()
+    {
+        var registry = new ActivityRegistry();
+        registry.Register(typeof(Router));
+
+        var node = JsonSerializer.SerializeToNode(registry.FindDescriptor("Acme.Router"), Web)!;
+
+        var routes = node["inputs"]!.AsArray().Single(i => i!["name"]!.GetValue<string>() == "Routes")!;
+        Assert.Equal(["Nowhere"], routes["uiSpecifications"]!["DynamicOutcomesOptions"]!["fixedOutcomes"]!.AsArray().Select(o => o!.GetValue<string>()));
+        Assert.Null(registry.FindDescriptor("Elsa.FlowFork")!.Inputs.Single().UISpecifications);
+    }
+
+    [Fact]
     public void Register_TypeWithoutActivityAttribute_Throws() =>
         Assert.Throws<ArgumentException>(() => new ActivityRegistry().Register(typeof(Undecorated)));
 
@@ -104,6 +117,22 @@ public sealed class ActivityRegistryTests
     [Fact]
     public void Register_RenameToAnUndeclaredOutcome_IsRefused() =>
         Assert.Throws<ArgumentException>(() => new ActivityRegistry().Register(typeof(BadRename)));
+
+    [Activity("Acme", "Samples", "Routes by name, or Nowhere.")]
+    [FlowNode("Nowhere")]
+    public sealed class Router : Activity
+    {
+        [Input(UIHint = UIHints.DynamicOutcomes, DefaultSyntax = "Object")]
+        public Input<List<string>> Routes { get; set; } = new();
+
+        public override IEnumerable<string> GetDynamicOutcomes() => Routes.TryGetConstant(out var routes) && routes is not null ? routes : [];
+
+        public override ValueTask ExecuteAsync(ActivityExecutionContext context)
+        {
+            context.Complete("Nowhere");
+            return ValueTask.CompletedTask;
+        }
+    }
 
     [Activity("Acme", "Samples", "Outcomes named like ports.")]
     [FlowNode("In", "Out")]
