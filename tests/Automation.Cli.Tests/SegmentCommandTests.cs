@@ -127,8 +127,8 @@ public sealed class SegmentCommandTests : IAsyncLifetime
                "patient":{"typeName":"Object","expression":{"type":"JavaScript","value":"return input.patient;"}}},
               {"id":"in","type":"Elsa.WriteLine","text":{"typeName":"String","expression":{"type":"Literal","value":"in the segment"}}},
               {"id":"out","type":"Elsa.WriteLine","text":{"typeName":"String","expression":{"type":"Literal","value":"not in the segment"}}}],
-             "connections":[{"source":{"activity":"eval","port":"In"},"target":{"activity":"in","port":"In"}},
-                            {"source":{"activity":"eval","port":"Out"},"target":{"activity":"out","port":"In"}}]}}
+             "connections":[{"source":{"activity":"eval","port":"Matched"},"target":{"activity":"in","port":"In"}},
+                            {"source":{"activity":"eval","port":"NotMatched"},"target":{"activity":"out","port":"In"}}]}}
             """);
         var db = "Data Source=" + Path.Combine(scratch, "cli.db");
 

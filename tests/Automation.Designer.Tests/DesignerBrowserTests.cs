@@ -295,21 +295,5 @@ public sealed class DesignerBrowserTests(DesignerHost host, ITestOutputHelper ou
         await client.DisconnectAsync(true);
     }
 
-    private async Task GuardAsync(IPage page, string name, Func<Task> test)
-    {
-        try
-        {
-            await test();
-        }
-        catch
-        {
-            output.WriteLine("screenshot: " + await DesignerHost.ScreenshotAsync(page, name));
-            output.WriteLine("server log:\n" + host.ServerLog);
-            throw;
-        }
-        finally
-        {
-            await page.CloseAsync();
-        }
-    }
+    private Task GuardAsync(IPage page, string name, Func<Task> test) => host.GuardAsync(page, name, output, test);
 }

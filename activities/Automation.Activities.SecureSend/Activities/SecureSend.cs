@@ -32,11 +32,11 @@ public sealed class SecureSend(SecureSender sender, IAuditLog audit, PhiProtecto
     public Input<string> Subject { get; set; } = new();
 
     /// <summary>The HTML body (Liquid).</summary>
-    [Input(Description = "The HTML body (Liquid, reads Patient).", Required = true, UIHint = "multi-line")]
+    [Input(Description = "The HTML body (Liquid, reads Patient).", Required = true, UIHint = UIHints.MultiLine)]
     public Input<string> Html { get; set; } = new();
 
     /// <summary>The text body (Liquid).</summary>
-    [Input(Description = "The plain-text body (Liquid, reads Patient).", UIHint = "multi-line")]
+    [Input(Description = "The plain-text body (Liquid, reads Patient).", UIHint = UIHints.MultiLine)]
     public Input<string> Text { get; set; } = new();
 
     /// <summary>The purpose: treatment, reminder, marketing, ...</summary>

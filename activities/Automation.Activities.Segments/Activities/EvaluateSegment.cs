@@ -9,9 +9,17 @@ namespace Automation.Activities.Segments.Activities;
 
 /// <summary>Decides whether a patient is in a segment: a stored segment by id, or inline rules.</summary>
 [Activity("Healthcare", "Healthcare", "Decides whether a patient is in a segment (stored by id, or inline rules).", DisplayName = "Evaluate Segment")]
-[FlowNode("In", "Out")]
+[FlowNode(Matched, NotMatched)]
+[RenamedOutcome("In", Matched)] // the outcomes were In/Out, which Studio cannot draw: "In" is every node's input port
+[RenamedOutcome("Out", NotMatched)]
 public sealed class EvaluateSegment(SegmentRepository repository, IPatientDataSource? source = null) : Activity
 {
+    /// <summary>The outcome when the patient is in the segment.</summary>
+    public const string Matched = "Matched";
+
+    /// <summary>The outcome when the patient is not in the segment.</summary>
+    public const string NotMatched = "NotMatched";
+
     /// <summary>The id of a stored segment (see <c>/api/segments</c>). Set this or <see cref="Rules"/>.</summary>
     [Input(Description = "The id of a stored segment. Set this or Rules.")]
     public Input<string> Segment { get; set; } = new();
@@ -90,7 +98,7 @@ public sealed class EvaluateSegment(SegmentRepository repository, IPatientDataSo
             matched = segment.Matches(facts, clock);
         }
 
-        context.Complete(matched ? "In" : "Out");
+        context.Complete(matched ? Matched : NotMatched);
     }
 
     internal static string RulesJson(object? rules) => rules as string ?? JsonSerializer.Serialize(rules);

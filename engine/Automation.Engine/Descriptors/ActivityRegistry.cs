@@ -14,6 +14,9 @@ public sealed partial class ActivityRegistry
     /// <summary>The type name of the flowchart container, which has a descriptor but no activity class.</summary>
     public const string FlowchartTypeName = "Elsa.Flowchart";
 
+    // The port every activity is entered at (connections' target port); no outcome may take its name.
+    private const string InPort = "In";
+
     private static readonly ActivityDescriptor FlowchartDescriptor = new()
     {
         TypeName = FlowchartTypeName,
@@ -71,7 +74,9 @@ public sealed partial class ActivityRegistry
 
     /// <summary>Registers one activity class.</summary>
     /// <param name="type">A concrete subclass of <see cref="Activity"/> with an <see cref="ActivityAttribute"/>.</param>
-    /// <exception cref="ArgumentException">The type is not such a class.</exception>
+    /// <exception cref="ArgumentException">The type is not such a class, declares an outcome named <c>In</c> (the port
+    /// every activity is entered at: Elsa Studio cannot draw a node with two ports of that name), or renames an
+    /// outcome to one it does not declare.</exception>
     public void Register(Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
@@ -102,6 +107,7 @@ public sealed partial class ActivityRegistry
     private static ActivityType Describe(Type type, ActivityAttribute attribute)
     {
         var properties = type.GetProperties(BindingFlags.Public | BindingFlags.Instance).OrderBy(p => p.MetadataToken).ToList();
+        var outcomes = type.GetCustomAttribute<FlowNodeAttribute>()?.Outcomes ?? [Outcomes.Done];
         var inputs = new List<InputProperty>();
         foreach (var property in properties.Where(p => IsGeneric(p.PropertyType, typeof(Input<>))))
         {
@@ -118,13 +124,30 @@ public sealed partial class ActivityRegistry
                 DefaultValue = input.DefaultValue,
                 DefaultSyntax = input.DefaultSyntax,
                 IsWrapped = input.UIHint is not (UIHints.FlowSwitchEditor or UIHints.VariablePicker),
-                UISpecifications = input.Options is { Length: > 0 } options ? DropdownSpecification(options) : null,
+                UISpecifications = input.Options is { Length: > 0 } options ? DropdownSpecification(options)
+                    : input.UIHint == UIHints.DynamicOutcomes && outcomes.Count > 0 ? FixedOutcomesSpecification(outcomes)
+                    : null,
             };
             inputs.Add(new InputProperty(property, valueType, input, descriptor));
         }
 
         var outputs = properties.Where(p => IsGeneric(p.PropertyType, typeof(Output<>))).ToList();
-        var outcomes = type.GetCustomAttribute<FlowNodeAttribute>()?.Outcomes ?? [Outcomes.Done];
+        if (outcomes.Contains(InPort, StringComparer.Ordinal))
+        {
+            throw new ArgumentException($"{type.FullName} declares an outcome named '{InPort}', the port every activity is entered at; Elsa Studio cannot draw it. Choose another name.", nameof(type));
+        }
+
+        var renamed = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var rename in type.GetCustomAttributes<RenamedOutcomeAttribute>())
+        {
+            if (!outcomes.Contains(rename.Current, StringComparer.Ordinal))
+            {
+                throw new ArgumentException($"{type.FullName} renames '{rename.Former}' to '{rename.Current}', which is not one of its outcomes.", nameof(type));
+            }
+
+            renamed[rename.Former] = rename.Current;
+        }
+
         var name = type.Name;
         var typeName = attribute.Namespace + "." + name;
         var activityDescriptor = new ActivityDescriptor
@@ -157,6 +180,7 @@ public sealed partial class ActivityRegistry
             Inputs = inputs,
             Outputs = outputs,
             DeclaredOutcomes = outcomes.ToHashSet(StringComparer.Ordinal),
+            RenamedOutcomes = renamed,
         };
     }
 
@@ -170,6 +194,13 @@ public sealed partial class ActivityRegistry
                 ["isFlagsEnum"] = false,
             },
         },
+    };
+
+    // Studio draws a dynamic-outcomes activity's ports from the input's value plus these fixed outcomes (Elsa's
+    // DynamicOutcomesOptions); it ignores the descriptor's ports for such an activity, so its declared outcomes go here.
+    private static Dictionary<string, object?> FixedOutcomesSpecification(IReadOnlyList<string> outcomes) => new()
+    {
+        ["DynamicOutcomesOptions"] = new Dictionary<string, object?> { ["fixedOutcomes"] = outcomes.ToList() },
     };
 
     private static string DefaultHint(Type valueType, InputAttribute input) =>

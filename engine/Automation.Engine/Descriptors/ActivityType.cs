@@ -16,6 +16,9 @@ internal sealed class ActivityType
 
     public required IReadOnlySet<string> DeclaredOutcomes { get; init; }
 
+    /// <summary>Former outcome names (still used by stored connections) and the outcome each now means.</summary>
+    public required IReadOnlyDictionary<string, string> RenamedOutcomes { get; init; }
+
     public string TypeName => Descriptor.TypeName;
 }
 

@@ -151,7 +151,13 @@ public sealed class WorkflowCompiler
                 continue;
             }
 
-            if (!HasOutcome(source, connection.SourcePort))
+            var sourcePort = connection.SourcePort;
+            if (!HasOutcome(source, sourcePort) && source.ActivityType.RenamedOutcomes.TryGetValue(sourcePort, out var current))
+            {
+                sourcePort = current; // saved before the outcome was renamed
+            }
+
+            if (!HasOutcome(source, sourcePort))
             {
                 problems.Add(new ValidationProblem(source.Id, $"connection {i} leaves from port '{connection.SourcePort}', which {source.Type} does not have."));
                 continue;
@@ -163,10 +169,10 @@ public sealed class WorkflowCompiler
                 continue;
             }
 
-            if (!source.Outbound.TryGetValue(connection.SourcePort, out var targets))
+            if (!source.Outbound.TryGetValue(sourcePort, out var targets))
             {
                 targets = [];
-                source.Outbound[connection.SourcePort] = targets;
+                source.Outbound[sourcePort] = targets;
             }
 
             targets.Add((target.Index, i));

@@ -65,18 +65,30 @@ public sealed class SegmentActivityTests : IClassFixture<PopulationFixture>, IAs
     private static bool AgeBetween(PatientFacts p, int min, int max) =>
         p.BirthDay != PatientFacts.Unknown && TestSegments.Rules($$$"""{"age":{"min":{{{min}}},"max":{{{max}}}}}""").Matches(p, TestSegments.Clock);
 
-    private static WorkflowDefinition EvaluateById(string segment) => Flow(
+    private static WorkflowDefinition EvaluateById(string segment, string matched = "Matched", string notMatched = "NotMatched") => Flow(
         [
             new JsonObject { ["id"] = "eval", ["type"] = "Healthcare.EvaluateSegment", ["segment"] = Expr("Literal", segment), ["patient"] = Expr("JavaScript", "return input.patient;", "Object") },
             Print("in", "in"), Print("out", "out"),
         ],
-        [Connect("eval", "In", "in"), Connect("eval", "Out", "out")]);
+        [Connect("eval", matched, "in"), Connect("eval", notMatched, "out")]);
 
     [Fact]
-    public async Task EvaluateSegment_ById_WithAPatientId_FollowsInOrOut()
+    public async Task EvaluateSegment_ById_WithAPatientId_FollowsMatchedOrNotMatched()
     {
         await RunAsync(EvaluateById("age-50-75"), PatientWhere(p => AgeBetween(p, 50, 75)));
         await RunAsync(EvaluateById("age-50-75"), "Patient/" + PatientWhere(p => AgeBetween(p, 20, 40)));
+
+        Assert.Equal(["in", "out"], Lines);
+    }
+
+    [Fact]
+    public async Task EvaluateSegment_DefinitionSavedWithTheFormerInOutPorts_StillValidatesAndFollowsThem()
+    {
+        var definition = EvaluateById("age-50-75", matched: "In", notMatched: "Out");
+
+        Assert.Empty(services.GetRequiredService<WorkflowCompiler>().Validate(definition));
+        await RunAsync(definition, PatientWhere(p => AgeBetween(p, 50, 75)));
+        await RunAsync(definition, PatientWhere(p => AgeBetween(p, 20, 40)));
 
         Assert.Equal(["in", "out"], Lines);
     }
@@ -96,7 +108,7 @@ public sealed class SegmentActivityTests : IClassFixture<PopulationFixture>, IAs
                 },
                 new JsonObject { ["id"] = "why", ["type"] = "Elsa.WriteLine", ["text"] = Expr("JavaScript", "const e = outputs.eval.Explanation; return e.matched + ' ' + e.root.children.map(c => c.path + '=' + c.held).join(',');") },
             ],
-            [Connect("fetch", "Found", "eval"), Connect("eval", "In", "why"), Connect("eval", "Out", "why")]);
+            [Connect("fetch", "Found", "eval"), Connect("eval", "Matched", "why"), Connect("eval", "NotMatched", "why")]);
         var senior = population.Index.Patients.First(p => TestSegments.Rules("""{"all":[{"age":{"min":66}},{"coverage":["medicare"]}]}""").Matches(p, TestSegments.Clock)).Id;
 
         var result = await RunAsync(definition, senior);

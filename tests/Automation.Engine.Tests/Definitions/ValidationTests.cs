@@ -1,3 +1,4 @@
+using Automation.Engine.Activities;
 using Automation.Engine.Tests.Support;
 
 namespace Automation.Engine.Tests.Definitions;
@@ -67,5 +68,38 @@ public sealed class ValidationTests
         var exception = await Assert.ThrowsAsync<Automation.Engine.Definitions.WorkflowValidationException>(() => engine.RunAsync(definition).AsTask());
 
         Assert.Single(exception.Problems);
+    }
+
+    [Fact]
+    public async Task Connection_FromARenamedOutcomesFormerName_ValidatesAndIsFollowed()
+    {
+        using var engine = new TestEngine(register: registry => registry.Register(typeof(Gate)));
+        var definition = Flow.Definition(
+            [
+                Flow.Activity("start", "Elsa.Start"),
+                Flow.Activity("gate", "Acme.Gate"),
+                Flow.Activity("opened", "Elsa.WriteLine", ("text", Flow.Literal("followed the former name"))),
+            ],
+            [
+                Flow.Connect("start", "gate"),
+                Flow.Connect("gate", "opened", "Pass"),
+            ]);
+
+        Assert.Empty(engine.Compiler.Validate(definition));
+        await engine.RunAsync(definition);
+
+        Assert.Equal(["followed the former name"], engine.Lines);
+    }
+
+    [Activity("Acme", "Samples", "Always opens.")]
+    [FlowNode("Open", "Closed")]
+    [RenamedOutcome("Pass", "Open")]
+    public sealed class Gate : Activity
+    {
+        public override ValueTask ExecuteAsync(ActivityExecutionContext context)
+        {
+            context.Complete("Open");
+            return ValueTask.CompletedTask;
+        }
     }
 }

@@ -90,8 +90,64 @@ public sealed class ActivityRegistryTests
     }
 
     [Fact]
+    public void Descriptor_DynamicOutcomesActivityWithDeclaredOutcomes_ListsThemAsStudiosFixedOutcomes()
+    {
+        var registry = new ActivityRegistry();
+        registry.Register(typeof(Router));
+
+        var node = JsonSerializer.SerializeToNode(registry.FindDescriptor("Acme.Router"), Web)!;
+
+        var routes = node["inputs"]!.AsArray().Single(i => i!["name"]!.GetValue<string>() == "Routes")!;
+        Assert.Equal(["Nowhere"], routes["uiSpecifications"]!["DynamicOutcomesOptions"]!["fixedOutcomes"]!.AsArray().Select(o => o!.GetValue<string>()));
+        Assert.Null(registry.FindDescriptor("Elsa.FlowFork")!.Inputs.Single().UISpecifications);
+    }
+
+    [Fact]
     public void Register_TypeWithoutActivityAttribute_Throws() =>
         Assert.Throws<ArgumentException>(() => new ActivityRegistry().Register(typeof(Undecorated)));
+
+    [Fact]
+    public void Register_OutcomeNamedIn_IsRefused_BecauseStudioDrawsEveryNodesInputPortUnderThatName()
+    {
+        var exception = Assert.Throws<ArgumentException>(() => new ActivityRegistry().Register(typeof(InOutGate)));
+
+        Assert.Contains("'In'", exception.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Register_RenameToAnUndeclaredOutcome_IsRefused() =>
+        Assert.Throws<ArgumentException>(() => new ActivityRegistry().Register(typeof(BadRename)));
+
+    [Activity("Acme", "Samples", "Routes by name, or Nowhere.")]
+    [FlowNode("Nowhere")]
+    public sealed class Router : Activity
+    {
+        [Input(UIHint = UIHints.DynamicOutcomes, DefaultSyntax = "Object")]
+        public Input<List<string>> Routes { get; set; } = new();
+
+        public override IEnumerable<string> GetDynamicOutcomes() => Routes.TryGetConstant(out var routes) && routes is not null ? routes : [];
+
+        public override ValueTask ExecuteAsync(ActivityExecutionContext context)
+        {
+            context.Complete("Nowhere");
+            return ValueTask.CompletedTask;
+        }
+    }
+
+    [Activity("Acme", "Samples", "Outcomes named like ports.")]
+    [FlowNode("In", "Out")]
+    public sealed class InOutGate : Activity
+    {
+        public override ValueTask ExecuteAsync(ActivityExecutionContext context) => ValueTask.CompletedTask;
+    }
+
+    [Activity("Acme", "Samples", "Renames to an outcome it does not have.")]
+    [FlowNode("Yes", "No")]
+    [RenamedOutcome("Ok", "Maybe")]
+    public sealed class BadRename : Activity
+    {
+        public override ValueTask ExecuteAsync(ActivityExecutionContext context) => ValueTask.CompletedTask;
+    }
 
     [Activity("Acme", "Samples", "Notifies someone.", DisplayName = "Notify someone")]
     [FlowNode("Sent", "Failed")]
