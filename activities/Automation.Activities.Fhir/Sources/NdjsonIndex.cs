@@ -228,43 +228,51 @@ internal sealed class NdjsonIndex : IDisposable
         }
     }
 
-    /// <summary>(patient, location) pairs collected in any order, then laid out by patient with a counting sort.</summary>
+    /// <summary>(patient, location) pairs collected in any order, then laid out by patient with a counting sort. Pairs
+    /// are kept in fixed-size chunks, so millions of them never need a doubled array while the list grows.</summary>
     private sealed class RowBuilder
     {
-        private readonly List<int> ordinals = [];
-        private readonly List<ulong> lines = [];
+        private const int ChunkSize = 1 << 20;
+        private readonly List<(int[] Ordinals, ulong[] Lines)> chunks = [];
+        private int filled = ChunkSize;
 
         public void Add(int ordinal, ulong line)
         {
-            ordinals.Add(ordinal);
-            lines.Add(line);
+            if (filled == ChunkSize)
+            {
+                chunks.Add((new int[ChunkSize], new ulong[ChunkSize]));
+                filled = 0;
+            }
+
+            chunks[^1].Ordinals[filled] = ordinal;
+            chunks[^1].Lines[filled] = line;
+            filled++;
         }
 
         public (int[] Starts, ulong[] Lines) ToRows(int patients)
         {
+            var count = chunks.Count == 0 ? 0 : ((chunks.Count - 1) * ChunkSize) + filled;
             var starts = new int[patients + 1];
-            foreach (var ordinal in ordinals)
-            {
-                starts[ordinal + 1]++;
-            }
-
+            ForEach(count, (ordinal, _) => starts[ordinal + 1]++);
             for (var i = 0; i < patients; i++)
             {
                 starts[i + 1] += starts[i];
             }
 
             var next = starts[..^1];
-            var rows = new ulong[lines.Count];
-            for (var i = 0; i < lines.Count; i++)
-            {
-                rows[next[ordinals[i]]++] = lines[i];
-            }
-
-            ordinals.Clear();
-            ordinals.TrimExcess();
-            lines.Clear();
-            lines.TrimExcess();
+            var rows = new ulong[count];
+            ForEach(count, (ordinal, line) => rows[next[ordinal]++] = line);
+            chunks.Clear();
             return (starts, rows);
+        }
+
+        private void ForEach(int count, Action<int, ulong> action)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var (ordinals, lines) = chunks[i / ChunkSize];
+                action(ordinals[i % ChunkSize], lines[i % ChunkSize]);
+            }
         }
     }
 }
