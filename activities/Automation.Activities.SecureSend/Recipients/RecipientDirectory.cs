@@ -36,6 +36,10 @@ public sealed class RecipientDirectory
     /// up after this). Default one minute.</summary>
     public TimeSpan CacheLifetime { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>Addresses kept at most (a campaign reaches each address once or twice, days apart, so the cache only
+    /// serves bursts; unbounded, it held every recipient's parsed certificate). Default 10,000.</summary>
+    public int MaxCachedAddresses { get; init; } = 10_000;
+
     /// <summary>The underlying tables.</summary>
     public RecipientStore Store => store;
 
@@ -132,8 +136,30 @@ public sealed class RecipientDirectory
 
         var record = await store.GetAsync(address, cancellationToken).ConfigureAwait(false);
         var resolved = Resolve(record, now);
+        if (cache.Count >= MaxCachedAddresses)
+        {
+            Trim(now);
+        }
+
         cache[address] = (resolved, now);
         return resolved;
+    }
+
+    // Drops expired lookups; when all are fresh (a burst to many addresses), starts over.
+    private void Trim(DateTimeOffset now)
+    {
+        foreach (var (address, entry) in cache)
+        {
+            if (now - entry.LoadedAt >= CacheLifetime)
+            {
+                cache.TryRemove(address, out _);
+            }
+        }
+
+        if (cache.Count >= MaxCachedAddresses)
+        {
+            cache.Clear();
+        }
     }
 
     private static string Normalize(string address) =>

@@ -40,6 +40,26 @@ public sealed class ExpiryTests : IDisposable
     }
 
     [Fact]
+    public async Task Cache_IsBounded_SoManyAddressesDoNotPinEveryParsedCertificate()
+    {
+        var store = RecipientStore.Create("sqlite", $"Data Source={Path.Combine(folder, "d.db")}");
+        await store.MigrateAsync();
+        var directory = new RecipientDirectory(store, new SmimeCertificateImporter([], clock), clock) { CacheLifetime = TimeSpan.FromHours(1), MaxCachedAddresses = 2 };
+        var (pem, _, _) = Tools.SmimeRecipient("ana@example.org", DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var imported = await directory.ImportCertificateAsync(System.Text.Encoding.ASCII.GetBytes(pem), null);
+        Assert.True((await directory.ResolveAsync("ana@example.org")).Capabilities.HasSmimeCertificate);
+
+        // Revoked behind the directory's back: within the cache lifetime the cached lookup still answers...
+        await store.RevokeCertificateAsync(imported.Thumbprint);
+        Assert.True((await directory.ResolveAsync("ana@example.org")).Capabilities.HasSmimeCertificate);
+
+        // ...until other addresses fill the cache, which then starts over instead of growing.
+        await directory.ResolveAsync("ben@example.org");
+        await directory.ResolveAsync("cy@example.org");
+        Assert.False((await directory.ResolveAsync("ana@example.org")).Capabilities.HasSmimeCertificate);
+    }
+
+    [Fact]
     public async Task Resolve_PgpSubkeyExpiredSinceImport_IsUnusable()
     {
         var home = System.IO.Directory.CreateTempSubdirectory("gpg").FullName;
