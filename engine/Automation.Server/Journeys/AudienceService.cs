@@ -48,7 +48,7 @@ internal sealed partial class AudienceService(
 
         if (!population.IsAvailable)
         {
-            return (null, "segment", "Audience entry needs the NDJSON population directory; patients come from a FHIR server.");
+            return (null, "segment", "Audience entry needs an NDJSON population: the patient directory, or with a FHIR server its bulk export (Fhir:PopulationExport).");
         }
 
         runId ??= segmentId + "~" + clock.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
