@@ -9,6 +9,7 @@ using Automation.Engine.Execution;
 using Automation.Engine.Outbox;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -19,7 +20,7 @@ namespace Automation.Journeys.Tests;
 /// The real server composition with the repository's three journeys, a fake clock, an EHR (the FHIR test server)
 /// and a loopback SMTP server with STARTTLS. The store is SQLite or PostgreSQL, as the test class chooses.
 /// </summary>
-internal sealed class JourneyServer(IReadOnlyDictionary<string, string> settings, FakeTimeProvider clock) : WebApplicationFactory<Program>
+internal sealed class JourneyServer(IReadOnlyDictionary<string, string> settings, FakeTimeProvider clock, Action<IServiceCollection>? testServices = null) : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@hospital.test";
     public const string AdminPassword = "correct horse battery staple";
@@ -43,6 +44,10 @@ internal sealed class JourneyServer(IReadOnlyDictionary<string, string> settings
         }
 
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
+        if (testServices is not null)
+        {
+            builder.ConfigureTestServices(testServices);
+        }
     }
 
     public WorkflowRuntime Runtime => Services.GetRequiredService<WorkflowRuntime>();
