@@ -136,6 +136,14 @@ public abstract class JourneyTestBase : IAsyncLifetime
     private protected async Task<IReadOnlyList<InstanceSummary>> InstancesAsync(string journey) =>
         (await Server.Services.GetRequiredService<IWorkflowStore>().ListInstancesAsync(new InstanceQuery { DefinitionId = journey, Take = 1000 })).Items;
 
+    /// <summary>The steps a patient's instance of a journey completed, as <c>activity:outcome</c>, in order.</summary>
+    private protected async Task<List<string>> StepsAsync(string journey, string patientId)
+    {
+        var instance = Assert.Single(await InstancesAsync(journey), i => i.CorrelationId == patientId);
+        var journal = await Server.Services.GetRequiredService<IWorkflowStore>().GetJournalAsync(instance.Id);
+        return [.. journal.Where(e => e.Event == Engine.Execution.JournalEvent.Completed).Select(e => e.ActivityId + ":" + e.Outcomes)];
+    }
+
     /// <summary>Everything delivered so far to one address, parsed, in arrival order.</summary>
     private protected List<MimeMessage> MailTo(string address) =>
         [.. Smtp.Messages.Where(m => m.To.Contains(address, StringComparer.OrdinalIgnoreCase)).Select(m => MimeMessage.Load(new MemoryStream(m.Raw)))];
