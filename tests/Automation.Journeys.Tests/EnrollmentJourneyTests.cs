@@ -1,5 +1,10 @@
+using Automation.Engine.Audience;
 using Automation.Engine.Audit;
 using Automation.Engine.Execution;
+using Automation.Engine.Persistence;
+using Automation.Server.Journeys;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using MimeKit;
 using Task = System.Threading.Tasks.Task;
 
@@ -8,7 +13,8 @@ namespace Automation.Journeys.Tests;
 /// <summary>
 /// The Medicare enrollment journey (<c>workflows/enrollment.json</c>) end to end through the real server: audience entry
 /// from its segment, marketing consent, quiet hours, the click that leads to the thank-you, the reminder after three days
-/// without one, and the goal (Medicare coverage appearing in the EHR) ending the journey. Runs on SQLite and PostgreSQL.
+/// without one, the goal (Medicare coverage appearing in the EHR) ending the journey, and an audience entry that a
+/// dying process interrupted resuming on the next server. Runs on SQLite and PostgreSQL.
 /// </summary>
 public abstract class EnrollmentJourneyTests : JourneyTestBase
 {
@@ -90,6 +96,61 @@ public abstract class EnrollmentJourneyTests : JourneyTestBase
         Assert.DoesNotContain(annSteps, s => s.StartsWith("reminder", StringComparison.Ordinal));
         Assert.Equal(["engage1:TimedOut", "refresh:Found", "goal-check:In", "goal-reached:"], (await StepsAsync(Journey, "cal")).SkipWhile(s => !s.StartsWith("engage1", StringComparison.Ordinal)));
         Assert.Equal(["engage1:TimedOut", "refresh:Found", "goal-check:Out", "consent2:Granted", "window2:Done", "reminder:Sent"], (await StepsAsync(Journey, "ben")).SkipWhile(s => !s.StartsWith("engage1", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task AudienceEntry_ProcessDiesAfterTheFirstBatch_NextServerResumes_OneInstanceAndOneEmailPerMember()
+    {
+        // 10:00 in New York, inside the send window: each member's e-mail 1 is queued as the member enters. Six members
+        // in batches of two (m6 without marketing consent); old (70) is not in the segment.
+        Clock.SetUtcNow(T0.AddHours(9));
+        var members = new[] { "m1", "m2", "m3", "m4", "m5", "m6" };
+        foreach (var (id, i) in members.Select((id, i) => (id, i)))
+        {
+            Population.AddRange([Ehr.Patient(id, "Member" + (i + 1), id + "@example.org", $"1962-0{i + 1}-15"), Ehr.Consent("c-" + id, id, id == "m6" ? "TREAT" : "HMARKT")]);
+        }
+
+        Population.AddRange([Ehr.Patient("old", "Old", "old@example.org", "1956-01-15"), Ehr.Consent("c-old", "old", "HMARKT")]);
+
+        // The process dies after the second batch's instances (and their e-mails) are committed, before the run's
+        // progress is saved: the saved position is the first batch's.
+        PowerCutStore? audienceStore = null;
+        await StartAsync(new() { ["Automation:Journeys:AudienceBatchSize"] = "2" }, services => services.Replace(ServiceDescriptor.Singleton(provider =>
+            ActivatorUtilities.CreateInstance<AudienceService>(provider, audienceStore = (PowerCutStore)(object)PowerCutStore.Wrap(provider.GetRequiredService<IWorkflowStore>(),
+                (method, args) => method.Name == nameof(IWorkflowStore.SaveAudienceRunAsync) && args![0] is AudienceRun { Position: >= 4 })))));
+        var audiences = Server.Services.GetRequiredService<AudienceService>();
+        var (runId, _, problem) = await audiences.StartAsync(Journey, Segment, null, CancellationToken.None);
+        Assert.True(runId is not null, problem);
+        await audiences.WaitAsync(runId!);
+        Assert.True(audienceStore!.IsCut);
+        var store = Server.Services.GetRequiredService<IWorkflowStore>();
+        var left = await store.GetAudienceRunAsync(runId!);
+        Assert.Equal(("running", 2L, 2L), (left!.Status, left.Position, left.Entered));
+        Assert.Equal(["m1", "m2", "m3", "m4"], (await InstancesAsync(Journey)).Select(i => i.CorrelationId).Order());
+        await Server.PumpAsync();
+        Assert.Equal(["m1@example.org", "m2@example.org", "m3@example.org", "m4@example.org"], Smtp.Messages.SelectMany(m => m.To).Order());
+
+        // A new server on the same store resumes the unfinished run at start, from its saved position.
+        await RestartAsync();
+        await Server.Services.GetRequiredService<AudienceService>().WaitAsync(runId!);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        AudienceRun? resumed;
+        while ((resumed = await Server.Services.GetRequiredService<IWorkflowStore>().GetAudienceRunAsync(runId!))!.Status != "completed" && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        await Server.PumpAsync();
+
+        Assert.Equal(("completed", 6L, 4L, 2L), (resumed.Status, resumed.Position, resumed.Entered, resumed.Skipped));
+        var instances = await InstancesAsync(Journey);
+        Assert.Equal(members, instances.Select(i => i.CorrelationId).Order());
+        Assert.Equal(["m1@example.org", "m2@example.org", "m3@example.org", "m4@example.org", "m5@example.org"], Smtp.Messages.SelectMany(m => m.To).Order());
+        Assert.All(Smtp.Messages, m => Assert.Equal(Email1, MimeMessage.Load(new MemoryStream(m.Raw)).Subject));
+        foreach (var id in members[..5])
+        {
+            Assert.Single(await AuditForAsync(id, AuditActions.MessageQueued));
+        }
     }
 }
 
