@@ -148,12 +148,6 @@ public abstract class JourneyTestBase : IAsyncLifetime
     private protected List<MimeMessage> MailTo(string address) =>
         [.. Smtp.Messages.Where(m => m.To.Contains(address, StringComparer.OrdinalIgnoreCase)).Select(m => MimeMessage.Load(new MemoryStream(m.Raw)))];
 
-    /// <summary>The subjects delivered to each address.</summary>
-    private protected Dictionary<string, List<string>> SubjectsByRecipient() =>
-        Smtp.Messages.SelectMany(m => m.To.Select(to => (To: to.ToLowerInvariant(), m.Raw)))
-            .GroupBy(x => x.To)
-            .ToDictionary(g => g.Key, g => g.Select(x => MimeMessage.Load(new MemoryStream(x.Raw)).Subject ?? "").ToList());
-
     private protected static string TextOf(MimeMessage message) =>
         string.Join("\n", message.BodyParts.OfType<TextPart>().Select(p => p.Text));
 
