@@ -42,11 +42,15 @@ public abstract class EnrollmentJourneyTests : JourneyTestBase
 
         var run = await EnterAudienceAsync(Journey, Segment);
 
-        Assert.Equal((4L, 0L), (run.Entered, run.Skipped));
-        Assert.Equal(["ann", "ben", "cal", "dee"], (await InstancesAsync(Journey)).Select(i => i.CorrelationId).Order());
+        // dee is kept out at entry (the journey would only have ended at its consent check), audited as that check.
+        Assert.Equal((3L, 0L, 1L), (run.Entered, run.Skipped, run.Excluded));
+        Assert.Equal(["ann", "ben", "cal"], (await InstancesAsync(Journey)).Select(i => i.CorrelationId).Order());
         var denied = Assert.Single(await AuditForAsync("dee", AuditActions.ConsentCheck));
-        Assert.Equal(("denied", "no-consent"), (denied.Entry.Result, denied.Entry.Details!["rule"]));
-        Assert.Contains("consent:Denied", await StepsAsync(Journey, "dee"));
+        Assert.Equal(("denied", "no-consent", "marketing", "audience"), (denied.Entry.Result, denied.Entry.Details!["rule"], denied.Entry.Details["purpose"], denied.Entry.Details["stage"]));
+        foreach (var id in new[] { "ann", "ben", "cal" })
+        {
+            Assert.Equal("granted", Assert.Single(await AuditForAsync(id, AuditActions.ConsentCheck)).Entry.Result);
+        }
 
         // 01:00 in New York: e-mail 1 waits for 08:00 local (13:00 UTC).
         await AdvanceToAsync(WindowOpens.AddMinutes(-1));
@@ -102,7 +106,7 @@ public abstract class EnrollmentJourneyTests : JourneyTestBase
     public async Task AudienceEntry_ProcessDiesAfterTheFirstBatch_NextServerResumes_OneInstanceAndOneEmailPerMember()
     {
         // 10:00 in New York, inside the send window: each member's e-mail 1 is queued as the member enters. Six members
-        // in batches of two (m6 without marketing consent); old (70) is not in the segment.
+        // in batches of two (m6 without marketing consent: kept out at entry); old (70) is not in the segment.
         Clock.SetUtcNow(T0.AddHours(9));
         var members = new[] { "m1", "m2", "m3", "m4", "m5", "m6" };
         foreach (var (id, i) in members.Select((id, i) => (id, i)))
@@ -142,9 +146,9 @@ public abstract class EnrollmentJourneyTests : JourneyTestBase
 
         await Server.PumpAsync();
 
-        Assert.Equal(("completed", 6L, 4L, 2L), (resumed.Status, resumed.Position, resumed.Entered, resumed.Skipped));
+        Assert.Equal(("completed", 6L, 3L, 2L, 1L), (resumed.Status, resumed.Position, resumed.Entered, resumed.Skipped, resumed.Excluded));
         var instances = await InstancesAsync(Journey);
-        Assert.Equal(members, instances.Select(i => i.CorrelationId).Order());
+        Assert.Equal(members[..5], instances.Select(i => i.CorrelationId).Order());
         Assert.Equal(["m1@example.org", "m2@example.org", "m3@example.org", "m4@example.org", "m5@example.org"], Smtp.Messages.SelectMany(m => m.To).Order());
         Assert.All(Smtp.Messages, m => Assert.Equal(Email1, MimeMessage.Load(new MemoryStream(m.Raw)).Subject));
         foreach (var id in members[..5])
