@@ -98,8 +98,8 @@ public abstract class EnrollmentJourneyTests : JourneyTestBase
         var annSteps = await StepsAsync(Journey, "ann");
         Assert.Contains("engage1:Clicked", annSteps);
         Assert.DoesNotContain(annSteps, s => s.StartsWith("reminder", StringComparison.Ordinal));
-        Assert.Equal(["engage1:TimedOut", "refresh:Found", "goal-check:In", "goal-reached:"], (await StepsAsync(Journey, "cal")).SkipWhile(s => !s.StartsWith("engage1", StringComparison.Ordinal)));
-        Assert.Equal(["engage1:TimedOut", "refresh:Found", "goal-check:Out", "consent2:Granted", "window2:Done", "reminder:Sent"], (await StepsAsync(Journey, "ben")).SkipWhile(s => !s.StartsWith("engage1", StringComparison.Ordinal)));
+        Assert.Equal(["engage1:TimedOut", "refresh:Found", "goal-check:Matched", "goal-reached:"], (await StepsAsync(Journey, "cal")).SkipWhile(s => !s.StartsWith("engage1", StringComparison.Ordinal)));
+        Assert.Equal(["engage1:TimedOut", "refresh:Found", "goal-check:NotMatched", "consent2:Granted", "window2:Done", "reminder:Sent"], (await StepsAsync(Journey, "ben")).SkipWhile(s => !s.StartsWith("engage1", StringComparison.Ordinal)));
     }
 
     [Fact]
