@@ -28,6 +28,48 @@ internal static class Ehr
           "purpose":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActReason","code":"{{{purpose}}}"}]}}
         """);
 
+    /// <summary>A coverage of the patient's: <paramref name="kind"/> "medicare" is the plan the enrollment journey's goal asks for.</summary>
+    public static Resource Coverage(string id, string patientId, string kind, string start) => Parse($$$"""
+        {"resourceType":"Coverage","id":"{{{id}}}","meta":{"versionId":"1"},"status":"active",
+         "type":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"{{{(kind == "medicare" ? "SUBSIDMC" : "EHCPOL")}}}"}],"text":"{{{(kind == "medicare" ? "Medicare Part A and B" : "Employer health plan")}}}"},
+         "beneficiary":{"reference":"Patient/{{{patientId}}}"},"payor":[{"display":"{{{(kind == "medicare" ? "CMS" : "Acme Health")}}}"}],"period":{"start":"{{{start}}}"}}
+        """);
+
+    /// <summary>Type 2 diabetes (ICD-10-CM E11.9) on the problem list, active.</summary>
+    public static Resource Diabetes(string id, string patientId) => Parse($$$"""
+        {"resourceType":"Condition","id":"{{{id}}}","meta":{"versionId":"1"},
+         "clinicalStatus":{"coding":[{"system":"http://terminology.hl7.org/CodeSystem/condition-clinical","code":"active"}]},
+         "code":{"coding":[{"system":"http://hl7.org/fhir/sid/icd-10-cm","code":"E11.9","display":"Type 2 diabetes mellitus without complications"}]},
+         "subject":{"reference":"Patient/{{{patientId}}}"},"onsetDateTime":"2019-03-01"}
+        """);
+
+    /// <summary>An HbA1c result (LOINC 4548-4) in percent.</summary>
+    public static Resource HbA1c(string id, string patientId, decimal percent, string at) => Parse($$$"""
+        {"resourceType":"Observation","id":"{{{id}}}","meta":{"versionId":"1"},"status":"final",
+         "code":{"coding":[{"system":"http://loinc.org","code":"4548-4","display":"Hemoglobin A1c/Hemoglobin.total in Blood"}]},
+         "subject":{"reference":"Patient/{{{patientId}}}"},"effectiveDateTime":"{{{at}}}",
+         "valueQuantity":{"value":{{{percent.ToString(System.Globalization.CultureInfo.InvariantCulture)}}},"unit":"%","system":"http://unitsofmeasure.org","code":"%"}}
+        """);
+
+    /// <summary>A finished ambulatory visit on <paramref name="date"/> (what the "overdue" stage looks at).</summary>
+    public static Resource Visit(string id, string patientId, string date) => Parse($$$"""
+        {"resourceType":"Encounter","id":"{{{id}}}","meta":{"versionId":"1"},"status":"finished",
+         "class":{"system":"http://terminology.hl7.org/CodeSystem/v3-ActCode","code":"AMB"},
+         "subject":{"reference":"Patient/{{{patientId}}}"},"period":{"start":"{{{date}}}T14:00:00Z","end":"{{{date}}}T14:30:00Z"}}
+        """);
+
+    /// <summary>The population as a FHIR bulk export writes it: one NDJSON file per resource type.</summary>
+    public static void Export(IEnumerable<Resource> resources, string directory)
+    {
+        var serializer = new FhirJsonSerializer();
+        Directory.CreateDirectory(directory);
+        foreach (var type in resources.GroupBy(r => r.TypeName))
+        {
+            File.WriteAllLines(Path.Combine(directory, type.Key + ".ndjson"),
+                type.Select(r => System.Text.Json.Nodes.JsonNode.Parse(serializer.SerializeToString(r))!.ToJsonString()));
+        }
+    }
+
     public static Appointment Appointment(string id, string patientId, DateTimeOffset start, Appointment.AppointmentStatus status = Hl7.Fhir.Model.Appointment.AppointmentStatus.Booked) => new()
     {
         Id = id,

@@ -7,8 +7,10 @@ using Automation.Activities.SecureSend.Testing;
 using Automation.Engine.Audit;
 using Automation.Engine.Execution;
 using Automation.Engine.Outbox;
+using Automation.Engine.Persistence;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Time.Testing;
@@ -19,7 +21,7 @@ namespace Automation.Journeys.Tests;
 /// The real server composition with the repository's three journeys, a fake clock, an EHR (the FHIR test server)
 /// and a loopback SMTP server with STARTTLS. The store is SQLite or PostgreSQL, as the test class chooses.
 /// </summary>
-internal sealed class JourneyServer(IReadOnlyDictionary<string, string> settings, FakeTimeProvider clock) : WebApplicationFactory<Program>
+internal sealed class JourneyServer(IReadOnlyDictionary<string, string> settings, FakeTimeProvider clock, Action<IServiceCollection>? testServices = null) : WebApplicationFactory<Program>
 {
     public const string AdminEmail = "admin@hospital.test";
     public const string AdminPassword = "correct horse battery staple";
@@ -43,6 +45,10 @@ internal sealed class JourneyServer(IReadOnlyDictionary<string, string> settings
         }
 
         builder.ConfigureServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(clock)));
+        if (testServices is not null)
+        {
+            builder.ConfigureTestServices(testServices);
+        }
     }
 
     public WorkflowRuntime Runtime => Services.GetRequiredService<WorkflowRuntime>();
@@ -51,10 +57,29 @@ internal sealed class JourneyServer(IReadOnlyDictionary<string, string> settings
 
     public string Hash(string patientId) => Services.GetRequiredService<PatientIdHasher>().Hash(patientId);
 
-    /// <summary>Resumes the timers due on the fake clock and relays the outbox to SMTP.</summary>
+    /// <summary>
+    /// Resumes the timers due on the fake clock as the server's scheduler does (Quartz's ResumeTimerJob: one resume per
+    /// timer, under the instance lock), then relays the outbox to SMTP. Quartz fires the same timers on the fake clock
+    /// at the same time; <see cref="WorkflowRuntime.ResumeDueTimersAsync"/> resumes optimistically without the lock, and
+    /// a batch that loses to Quartz is run again after its steps already wrote audit records (duplicates).
+    /// </summary>
     public async Task PumpAsync()
     {
-        await Runtime.ResumeDueTimersAsync();
+        var store = Services.GetRequiredService<IWorkflowStore>();
+        for (var pass = 0; pass < 10; pass++)
+        {
+            var resumed = 0;
+            foreach (var timer in await store.ListTimersAsync(clock.GetUtcNow()))
+            {
+                resumed += await Runtime.ResumeAsync(timer.Id) is null ? 0 : 1;
+            }
+
+            if (resumed == 0)
+            {
+                break; // until no resumed run left a timer that is already due
+            }
+        }
+
         await Services.GetRequiredService<OutboxRelay>().DeliverPendingAsync(CancellationToken.None);
     }
 

@@ -151,6 +151,36 @@ public sealed class SegmentEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Count_PatientsFromAFhirServer_RunsOverThePopulationExport_And409WithoutOne()
+    {
+        // The FHIR server is never asked: counts run over the NDJSON population, here the export of that server.
+        var fhir = new Dictionary<string, string> { ["Fhir:Server:BaseUrl"] = "http://127.0.0.1:9/fhir/" };
+        var withExport = Directory.CreateTempSubdirectory("automation-segments-export-").FullName;
+        var without = Directory.CreateTempSubdirectory("automation-segments-noexport-").FullName;
+        try
+        {
+            await using (var exported = new ServerFactory(withExport, workflows, new StringWriter(), new Dictionary<string, string>(fhir) { ["Fhir:PopulationExport"] = Path.Combine(data, "patients") }))
+            {
+                var client = await exported.SignedInClientAsync("operator");
+                var count = await (await client.PostAsync("/api/segments/diabetic/count", null)).Content.ReadFromJsonAsync<JsonElement>();
+                Assert.Equal((300, Expected("diabetic.json", population)), (count.GetProperty("population").GetInt32(), count.GetProperty("count").GetInt32()));
+            }
+
+            await using (var none = new ServerFactory(without, workflows, new StringWriter(), fhir))
+            {
+                var client = await none.SignedInClientAsync("operator");
+                Assert.Equal(HttpStatusCode.Conflict, (await client.PostAsync("/api/segments/diabetic/count", null)).StatusCode);
+            }
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(withExport, recursive: true);
+            Directory.Delete(without, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Preview_ReturnsTheFirstIdsOnly()
     {
         var client = await server.SignedInClientAsync("designer");

@@ -179,7 +179,7 @@ internal static class SegmentEndpoints
 
     private static ProblemHttpResult NoPopulation() =>
         TypedResults.Problem(statusCode: StatusCodes.Status409Conflict, title: "No population to count.",
-            detail: "Audience counts need an NDJSON patient directory with Patient.ndjson (Fhir:Directory, default <DataPath>/patients); there is none, or patients come from a FHIR server.");
+            detail: "Audience counts need an NDJSON patient directory with Patient.ndjson (Fhir:Directory, default <DataPath>/patients; with a FHIR server, its bulk export in Fhir:PopulationExport); there is none.");
 }
 
 /// <summary>A row of the segments list.</summary>

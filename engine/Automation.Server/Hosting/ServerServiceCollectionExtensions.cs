@@ -77,8 +77,7 @@ internal static class ServerServiceCollectionExtensions
             var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
             return Activities.Segments.Repository.SegmentStore.Create(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
         });
-        services.AddSingleton(provider => new Segments.SegmentPopulation(
-            builder.Configuration["Fhir:Server:BaseUrl"] is { Length: > 0 } ? null : builder.Configuration["Fhir:Directory"] is { Length: > 0 } directory ? directory : patientsDirectory));
+        services.AddSingleton(provider => new Segments.SegmentPopulation(PopulationDirectory(builder.Configuration, patientsDirectory)));
         services.AddHostedService<Segments.SegmentHostService>(); // before the workflows are published: they validate segment ids
         services.AddHostedService<WorkflowHostService>();
         services.AddAutomationOutbox();
@@ -95,6 +94,16 @@ internal static class ServerServiceCollectionExtensions
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return builder;
     }
+
+    /// <summary>
+    /// The NDJSON population that audience counts, previews and entries run over: the patient directory
+    /// (<c>Fhir:Directory</c>, default <c>&lt;DataPath&gt;/patients</c>); when patients come from a FHIR server, a bulk
+    /// export of that server's patients (<c>Fhir:PopulationExport</c>) if one is configured, else none.
+    /// </summary>
+    private static string? PopulationDirectory(IConfiguration configuration, string patientsDirectory) =>
+        configuration["Fhir:Server:BaseUrl"] is { Length: > 0 }
+            ? configuration["Fhir:PopulationExport"] is { Length: > 0 } export ? export : null
+            : configuration["Fhir:Directory"] is { Length: > 0 } directory ? directory : patientsDirectory;
 }
 
 /// <summary>Ready when the store answers.</summary>

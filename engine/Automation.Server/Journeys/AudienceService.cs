@@ -13,7 +13,8 @@ namespace Automation.Server.Journeys;
 /// Enters a segment's patients into a journey in the background: the population index streams the segment's members
 /// in a stable order, <see cref="AudienceEntry"/> creates the instances in batches and records progress after each
 /// batch. A run's id is <c>{segmentId}~{stamp}</c>, so a run that was going when the server stopped is resumed at start
-/// from its saved position (<see cref="ResumeUnfinishedAsync"/>).
+/// from its saved position (<see cref="ResumeUnfinishedAsync"/>). Members per batch: <c>Automation:Journeys:AudienceBatchSize</c>
+/// (default 500, 1 to 100,000).
 /// </summary>
 internal sealed partial class AudienceService(
     IWorkflowStore store,
@@ -23,9 +24,16 @@ internal sealed partial class AudienceService(
     TimeProvider clock,
     IEnumerable<IAudienceScreen> screens,
     IHostApplicationLifetime lifetime,
+    IConfiguration configuration,
     ILogger<AudienceService> logger)
 {
+    private const string BatchSizeKey = "Automation:Journeys:AudienceBatchSize";
     private readonly ConcurrentDictionary<string, Task> running = new(StringComparer.Ordinal);
+    private readonly int batchSize = configuration[BatchSizeKey] is not { Length: > 0 } configured
+        ? 500
+        : int.TryParse(configured, NumberStyles.Integer, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= 100_000
+            ? size
+            : throw new InvalidOperationException($"{BatchSizeKey} must be a whole number from 1 to 100000 (was '{configured}').");
 
     /// <summary>Starts (or, for a known unfinished run id, resumes) an audience entry.</summary>
     /// <param name="definitionId">The journey.</param>
@@ -48,7 +56,7 @@ internal sealed partial class AudienceService(
 
         if (!population.IsAvailable)
         {
-            return (null, "segment", "Audience entry needs the NDJSON population directory; patients come from a FHIR server.");
+            return (null, "segment", "Audience entry needs an NDJSON population: the patient directory, or with a FHIR server its bulk export (Fhir:PopulationExport).");
         }
 
         runId ??= segmentId + "~" + clock.GetUtcNow().ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..6];
@@ -98,7 +106,7 @@ internal sealed partial class AudienceService(
             var members = index.Members(segment, SegmentClock.From(clock))
                 .Select(id => new AudienceMember(id, new Dictionary<string, object?> { ["patientId"] = id }))
                 .ToAsyncEnumerable();
-            var run = await new AudienceEntry(store, runtime, clock) { Screen = screens.SingleOrDefault() }.RunAsync(runId, definition, members, null, cancellationToken).ConfigureAwait(false);
+            var run = await new AudienceEntry(store, runtime, clock) { Screen = screens.SingleOrDefault(), BatchSize = batchSize }.RunAsync(runId, definition, members, null, cancellationToken).ConfigureAwait(false);
             LogFinished(runId, definitionId, run.Entered, run.Skipped, run.Excluded);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -3,9 +3,10 @@ using Automation.Activities.Segments.Population;
 namespace Automation.Server.Segments;
 
 /// <summary>
-/// The population audience counts and previews run over: the NDJSON patient directory, indexed on first use and
-/// kept in memory; rebuilt when <c>Patient.ndjson</c> changes. There is none when patients come from a FHIR server
-/// (a population export is then needed) or the directory has no <c>Patient.ndjson</c>: counts then answer 409.
+/// The population audience counts, previews and entries run over: the NDJSON patient directory, or with a FHIR server
+/// as the patient source its bulk export (<c>Fhir:PopulationExport</c>), indexed on first use and kept in memory;
+/// rebuilt when <c>Patient.ndjson</c> changes. There is none when patients come from a FHIR server without an export,
+/// or the directory has no <c>Patient.ndjson</c>: counts then answer 409 and audience entries are refused.
 /// </summary>
 internal sealed class SegmentPopulation(string? directory)
 {
@@ -19,7 +20,7 @@ internal sealed class SegmentPopulation(string? directory)
     {
         if (directory is null)
         {
-            throw new InvalidOperationException("No population directory: patients come from a FHIR server.");
+            throw new InvalidOperationException("No population directory: patients come from a FHIR server and no Fhir:PopulationExport is configured.");
         }
 
         var version = File.GetLastWriteTimeUtc(Path.Combine(directory, "Patient.ndjson"));

@@ -11,7 +11,8 @@ using Microsoft.Extensions.Logging;
 namespace Automation.Activities.Fhir.Tests.Support;
 
 /// <summary>
-/// A FHIR R4 server for tests only: in-process Kestrel on a loopback port serving the test patients with search,
+/// A FHIR R4 server for tests only: in-process Kestrel on a loopback port serving the test patients with search
+/// (<c>_id</c>, <c>_lastUpdated</c>, <c>status</c>, the <c>patient</c>/<c>subject</c>/<c>beneficiary</c> references),
 /// <c>_revinclude</c>, paging by <c>_count</c>, and failures on demand.
 /// </summary>
 internal sealed class FhirTestServer : IAsyncDisposable
@@ -155,11 +156,13 @@ internal sealed class FhirTestServer : IAsyncDisposable
     private IResult Search(string type, HttpContext context, int pageSize)
     {
         var query = context.Request.Query;
-        List<Resource> matches;
+        List<Resource> all;
         lock (resources)
         {
-            matches = resources.Where(r => r.TypeName == type).ToList();
+            all = [.. resources]; // tests add resources while journeys read
         }
+
+        var matches = all.Where(r => r.TypeName == type).ToList();
 
         if (query.TryGetValue("_id", out var ids))
         {
@@ -172,6 +175,16 @@ internal sealed class FhirTestServer : IAsyncDisposable
             matches = matches.Where(r => r.Meta?.LastUpdated > after).ToList();
         }
 
+        // Reference parameters (Consent?patient=p1, Observation?subject=Patient/p1, Coverage?beneficiary=...): an id or Type/id.
+        foreach (var name in new[] { "patient", "subject", "beneficiary" })
+        {
+            if (query.TryGetValue(name, out var reference))
+            {
+                var wanted = reference.ToString().Contains('/', StringComparison.Ordinal) ? reference.ToString() : "Patient/" + reference;
+                matches = matches.Where(r => References(r).Contains(wanted)).ToList();
+            }
+        }
+
         if (query.TryGetValue("status", out var status))
         {
             var wanted = status.ToString().Split(',');
@@ -182,7 +195,7 @@ internal sealed class FhirTestServer : IAsyncDisposable
         {
             var patientIds = matches.Select(m => "Patient/" + m.Id).ToHashSet();
             var included = revIncludes.Select(r => r!.Split(':')[0]).ToHashSet();
-            matches.AddRange(resources.Where(r => included.Contains(r.TypeName) && References(r).Any(patientIds.Contains)));
+            matches.AddRange(all.Where(r => included.Contains(r.TypeName) && References(r).Any(patientIds.Contains)));
         }
 
         var offset = int.TryParse(query["_offset"], out var o) ? o : 0;
