@@ -58,26 +58,15 @@ internal sealed class JourneyServer(IReadOnlyDictionary<string, string> settings
     public string Hash(string patientId) => Services.GetRequiredService<PatientIdHasher>().Hash(patientId);
 
     /// <summary>
-    /// Resumes the timers due on the fake clock as the server's scheduler does (Quartz's ResumeTimerJob: one resume per
-    /// timer, under the instance lock), then relays the outbox to SMTP. Quartz fires the same timers on the fake clock
-    /// at the same time; <see cref="WorkflowRuntime.ResumeDueTimersAsync"/> resumes optimistically without the lock, and
-    /// a batch that loses to Quartz is run again after its steps already wrote audit records (duplicates).
+    /// Resumes the timers due on the fake clock through the server's <c>DueTimerSweep</c>, which Quartz's timer jobs
+    /// (firing on the same fake clock) also go through, so the two never race over an instance; then relays the outbox.
     /// </summary>
     public async Task PumpAsync()
     {
-        var store = Services.GetRequiredService<IWorkflowStore>();
-        for (var pass = 0; pass < 10; pass++)
+        var sweep = Services.GetRequiredService<Automation.Server.Scheduling.DueTimerSweep>();
+        for (var pass = 0; pass < 10 && await sweep.RunAsync(null, CancellationToken.None) > 0; pass++)
         {
-            var resumed = 0;
-            foreach (var timer in await store.ListTimersAsync(clock.GetUtcNow()))
-            {
-                resumed += await Runtime.ResumeAsync(timer.Id) is null ? 0 : 1;
-            }
-
-            if (resumed == 0)
-            {
-                break; // until no resumed run left a timer that is already due
-            }
+            // again, until no resumed run left a timer that is already due
         }
 
         await Services.GetRequiredService<OutboxRelay>().DeliverPendingAsync(CancellationToken.None);

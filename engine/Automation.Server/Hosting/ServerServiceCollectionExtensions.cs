@@ -58,6 +58,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddAutomationAuthentication();
         services.AddOpenApi();
         services.AddSingleton<IWorkflowTimerScheduler, QuartzTimerScheduler>();
+        services.AddSingleton<DueTimerSweep>();
         services.AddSingleton<WorkflowTriggerScheduler>();
         services.AddSingleton<Journeys.AppointmentSweep>();
         services.AddSingleton<Journeys.AudienceService>();

@@ -1,10 +1,10 @@
-using Automation.Engine.Execution;
 using Quartz;
 
 namespace Automation.Server.Scheduling;
 
-/// <summary>Resumes one timer bookmark. Resuming a bookmark that is gone is a no-op, so a repeat never doubles work.</summary>
-internal sealed partial class ResumeTimerJob(WorkflowRuntime runtime, ILogger<ResumeTimerJob> logger) : IJob
+/// <summary>Resumes a timer bookmark, with every other due timer (<see cref="DueTimerSweep"/>). Resuming a bookmark that
+/// is gone is a no-op, so a repeat never doubles work.</summary>
+internal sealed partial class ResumeTimerJob(DueTimerSweep sweep, ILogger<ResumeTimerJob> logger) : IJob
 {
     public const string BookmarkIdKey = "bookmarkId";
 
@@ -13,8 +13,7 @@ internal sealed partial class ResumeTimerJob(WorkflowRuntime runtime, ILogger<Re
         var bookmarkId = context.MergedJobDataMap.GetString(BookmarkIdKey) ?? "";
         try
         {
-            var result = await runtime.ResumeAsync(bookmarkId, null, cancellationToken).ConfigureAwait(false);
-            LogFired(bookmarkId, result?.InstanceId ?? "(gone)");
+            LogFired(bookmarkId, await sweep.RunAsync(bookmarkId, cancellationToken).ConfigureAwait(false));
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -23,8 +22,8 @@ internal sealed partial class ResumeTimerJob(WorkflowRuntime runtime, ILogger<Re
         }
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Timer {BookmarkId} fired for instance {InstanceId}")]
-    private partial void LogFired(string bookmarkId, string instanceId);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Timer {BookmarkId} fired; {Resumed} due timers resumed")]
+    private partial void LogFired(string bookmarkId, int resumed);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error, Message = "Timer {BookmarkId} failed")]
     private partial void LogFailed(Exception exception, string bookmarkId);
