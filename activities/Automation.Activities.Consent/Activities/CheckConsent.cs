@@ -70,16 +70,7 @@ public sealed class CheckConsent(ConsentRegistry registry, IPatientDataSource pa
         }
 
         var decision = await registry.CheckAsync(patientId, consents, purpose, channel, context.CancellationToken).ConfigureAwait(false);
-        var details = new Dictionary<string, string> { ["purpose"] = purpose, ["channel"] = channel, ["rule"] = decision.Rule };
-        if (decision.Evidence is { } evidence)
-        {
-            details["evidenceSource"] = evidence.Source;
-            details["evidenceId"] = evidence.Id;
-            if (evidence.Version is { } version)
-            {
-                details["evidenceVersion"] = version;
-            }
-        }
+        var details = decision.AuditDetails(purpose, channel);
 
         // Durable before the step commits; the journey need not wait for it meanwhile.
         context.CompleteBeforeCommit(audit.AppendAsync(new AuditEntry

@@ -69,19 +69,9 @@ public sealed class ConsentAudienceScreen(ConsentRegistry registry, IPatientData
 
     private AuditEntry Denial(WorkflowDefinition definition, (string ActivityId, string Purpose, string Channel) check, string patientId, ConsentDecision decision)
     {
-        var details = new Dictionary<string, string>
-        {
-            ["purpose"] = check.Purpose, ["channel"] = check.Channel, ["rule"] = decision.Rule, ["stage"] = "audience", ["activityId"] = check.ActivityId,
-        };
-        if (decision.Evidence is { } evidence)
-        {
-            details["evidenceSource"] = evidence.Source;
-            details["evidenceId"] = evidence.Id;
-            if (evidence.Version is { } version)
-            {
-                details["evidenceVersion"] = version;
-            }
-        }
+        var details = decision.AuditDetails(check.Purpose, check.Channel);
+        details["stage"] = "audience";
+        details["activityId"] = check.ActivityId;
 
         return new AuditEntry
         {

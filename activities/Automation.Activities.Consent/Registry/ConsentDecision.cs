@@ -8,4 +8,25 @@ public sealed record ConsentDecision(bool Granted, string Rule, ConsentEvidence?
 {
     /// <summary><c>Granted</c> or <c>Denied</c>.</summary>
     public string Outcome => Granted ? "Granted" : "Denied";
+
+    /// <summary>The details a <c>consent.check</c> audit record carries: purpose, channel, rule and the evidence's
+    /// source, id and version (never PHI).</summary>
+    /// <param name="purpose">The purpose checked.</param>
+    /// <param name="channel">The channel checked.</param>
+    /// <returns>The details, for the caller to add to.</returns>
+    public Dictionary<string, string> AuditDetails(string purpose, string channel)
+    {
+        var details = new Dictionary<string, string> { ["purpose"] = purpose, ["channel"] = channel, ["rule"] = Rule };
+        if (Evidence is { } evidence)
+        {
+            details["evidenceSource"] = evidence.Source;
+            details["evidenceId"] = evidence.Id;
+            if (evidence.Version is { } version)
+            {
+                details["evidenceVersion"] = version;
+            }
+        }
+
+        return details;
+    }
 }

@@ -114,33 +114,9 @@ internal sealed partial class JavaScriptPath
                 copy = !double.IsFinite(number) ? null : number == Math.Floor(number) && Math.Abs(number) < 9e15 ? (object)(long)number : number;
                 return true;
             case Dictionary<string, object?> map when IsOrdinal(map.Comparer):
-                var dictionary = new Dictionary<string, object?>(map.Count, StringComparer.Ordinal);
-                foreach (var (key, item) in map)
-                {
-                    if (!TryCopy(item, out var itemCopy))
-                    {
-                        return false;
-                    }
-
-                    dictionary[key] = itemCopy;
-                }
-
-                copy = dictionary;
-                return true;
+                return TryCopyEntries(map, map.Count, out copy);
             case Dictionary<string, Dictionary<string, object?>> outputs:
-                var all = new Dictionary<string, object?>(outputs.Count, StringComparer.Ordinal);
-                foreach (var (key, item) in outputs)
-                {
-                    if (!TryCopy(item, out var itemCopy))
-                    {
-                        return false;
-                    }
-
-                    all[key] = itemCopy;
-                }
-
-                copy = all;
-                return true;
+                return TryCopyEntries(outputs, outputs.Count, out copy);
             case List<object?> list:
                 var items = new List<object?>(list.Count);
                 foreach (var item in list)
@@ -158,6 +134,24 @@ internal sealed partial class JavaScriptPath
             default:
                 return false;
         }
+    }
+
+    private static bool TryCopyEntries<TValue>(IEnumerable<KeyValuePair<string, TValue>> entries, int count, out object? copy)
+    {
+        copy = null;
+        var dictionary = new Dictionary<string, object?>(count, StringComparer.Ordinal);
+        foreach (var (key, item) in entries)
+        {
+            if (!TryCopy(item, out var itemCopy))
+            {
+                return false;
+            }
+
+            dictionary[key] = itemCopy;
+        }
+
+        copy = dictionary;
+        return true;
     }
 
     [GeneratedRegex("""^\s*(?:return\s+)?(?<root>outputs|input|variables)(?<member>\.[A-Za-z_$][A-Za-z0-9_$]*|\[\s*'[^'\\]*'\s*\]|\[\s*"[^"\\]*"\s*\])+\s*;?\s*$""", RegexOptions.CultureInvariant)]
