@@ -46,6 +46,11 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        if (settings.WarmupPatients > 0)
+        {
+            await WarmUpAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var population = await PreparePopulationAsync(cancellationToken).ConfigureAwait(false);
         var work = Directory.CreateTempSubdirectory("automation-bench-").FullName;
         string? schema = null;
@@ -86,6 +91,25 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
                 // A temporary folder left behind is harmless.
             }
         }
+    }
+
+    /// <summary>
+    /// Runs the same journey, method and store for a small population first, in its own schema or file, so the measured
+    /// run sees a process whose hot paths the JIT has already optimized, as a server that has been running would be.
+    /// </summary>
+    private async Task WarmUpAsync(CancellationToken cancellationToken)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var warmup = settings with { Patients = settings.WarmupPatients, PopulationDirectory = null, WarmupPatients = 0 };
+        var log = new StringWriter(CultureInfo.InvariantCulture);
+        if (await new CampaignBenchmark(warmup, log).RunAsync(cancellationToken).ConfigureAwait(false) != CliApplication.Ok)
+        {
+            throw new InvalidOperationException("The warm-up run failed:" + Environment.NewLine + log);
+        }
+
+        var sent = log.ToString().Split('\n').FirstOrDefault(line => line.StartsWith("sent: ", StringComparison.Ordinal))?.Trim() ?? "sent: ?";
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"warm-up: {settings.WarmupPatients} patients, {sent} ({Stopwatch.GetElapsedTime(started).TotalSeconds:F1} s, not measured)")).ConfigureAwait(false);
     }
 
     private async Task<string> PreparePopulationAsync(CancellationToken cancellationToken)

@@ -32,4 +32,7 @@ internal sealed record CampaignSettings
     public int RelayParallelism { get; init; } = 4;
 
     public int SmtpPoolSize { get; init; } = 8;
+
+    /// <summary>Patients of the unmeasured warm-up run before the measured one (0: none).</summary>
+    public int WarmupPatients { get; init; }
 }

@@ -5,7 +5,7 @@ namespace Automation.Cli.Commands;
 
 /// <summary>
 /// <c>automation bench campaign --patients N --journey re-engagement|appointment-reminder --method smime|tls|pgp|portal
-/// --db sqlite|postgres [--connection CS] [--population DIR] [--seed S]</c>: the end-to-end campaign benchmark
+/// --db sqlite|postgres [--connection CS] [--population DIR] [--seed S] [--warmup N]</c>: the end-to-end campaign benchmark
 /// (see <see cref="CampaignBenchmark"/>). The last line printed is <c>messages_per_second: X</c>.
 /// </summary>
 internal static class BenchCommand
@@ -23,9 +23,14 @@ internal static class BenchCommand
         var population = new Option<DirectoryInfo?>("--population") { Description = "The population directory; reused when its Patient.ndjson has N patients, generated otherwise." };
         var seed = new Option<int>("--seed") { Description = "The population seed.", DefaultValueFactory = _ => 1 };
         var workflows = new Option<DirectoryInfo?>("--workflows") { Description = "The folder with the journeys and segments/ (default: the repository's workflows folder)." };
+        var warmup = new Option<int>("--warmup")
+        {
+            Description = "Patients of an unmeasured warm-up run (same journey, method and store, its own schema or file) before the measured one; 0 for none.",
+            DefaultValueFactory = _ => 2000,
+        };
         var campaign = new Command("campaign", "Runs a journey end to end for a synthetic population into a loopback SMTP server and prints throughput, latency, peak RSS and counts.")
         {
-            patients, journey, method, db, connection, population, seed, workflows,
+            patients, journey, method, db, connection, population, seed, workflows, warmup,
         };
         campaign.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -33,6 +38,12 @@ internal static class BenchCommand
             if (count <= 0)
             {
                 await error.WriteLineAsync($"--patients must be at least 1 (was {count}).").ConfigureAwait(false);
+                return CliApplication.Invalid;
+            }
+
+            if (parseResult.GetValue(warmup) < 0)
+            {
+                await error.WriteLineAsync($"--warmup must be 0 or more (was {parseResult.GetValue(warmup)}).").ConfigureAwait(false);
                 return CliApplication.Invalid;
             }
 
@@ -59,6 +70,7 @@ internal static class BenchCommand
                 PopulationDirectory = parseResult.GetValue(population)?.FullName,
                 Seed = parseResult.GetValue(seed),
                 WorkflowsDirectory = folder,
+                WarmupPatients = parseResult.GetValue(warmup),
             };
             return await new CampaignBenchmark(settings, output).RunAsync(cancellationToken).ConfigureAwait(false);
         });
