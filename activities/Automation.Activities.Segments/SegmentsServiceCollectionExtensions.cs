@@ -11,7 +11,7 @@ public static class SegmentsServiceCollectionExtensions
 {
     /// <summary>
     /// Adds <c>Healthcare.EvaluateSegment</c> and <c>Healthcare.ChooseSegment</c> and a singleton
-    /// <see cref="SegmentRepository"/> over <see cref="SegmentStore.Create"/>(<paramref name="provider"/>,
+    /// <see cref="SegmentRepository"/> over <see cref="SegmentStore.Create(string, string)"/>(<paramref name="provider"/>,
     /// <paramref name="connectionString"/>). Call <see cref="SegmentRepository.InitializeAsync"/> at start (the server's
     /// host service does) to create the table, seed it from <c>workflows/segments</c> and load the catalogue.
     /// </summary>

@@ -2,6 +2,7 @@ using Automation.Engine.Persistence;
 using Automation.Persistence.Postgres;
 using Automation.Persistence.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 
 namespace Automation.Persistence;
 
@@ -61,8 +62,36 @@ public static class WorkflowStoreFactory
     public static Audit.AuditLog CreateAuditLog(string provider, string connectionString, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        return IsPostgres(provider) ? new Audit.PostgresAuditLog(connectionString, timeProvider) : new Audit.SqliteAuditLog(connectionString, timeProvider);
+        return IsPostgres(provider)
+            ? new Audit.PostgresAuditLog(NpgsqlDataSource.Create(connectionString), ownsDataSource: true, timeProvider)
+            : new Audit.SqliteAuditLog(connectionString, timeProvider);
     }
+
+    /// <summary>
+    /// Creates the PostgreSQL workflow store on a connection pool that the caller shares between all its stores (the
+    /// server does, so one process holds at most the pool's <c>Max Pool Size</c> connections) and disposes itself.
+    /// </summary>
+    /// <param name="dataSource">The shared pool; its search path selects the schema.</param>
+    /// <param name="phi">The key ring for instance state at rest; <c>null</c> stores it as plain JSON.</param>
+    /// <returns>The store; disposing it leaves the pool open.</returns>
+    public static IWorkflowStore Create(NpgsqlDataSource dataSource, Automation.Engine.Security.PhiProtector? phi) => new PostgresWorkflowStore(dataSource, phi);
+
+    /// <summary>Creates the PostgreSQL identity store on a shared connection pool (see <see cref="Create(NpgsqlDataSource, Engine.Security.PhiProtector?)"/>).</summary>
+    /// <param name="dataSource">The shared pool.</param>
+    /// <returns>The store; disposing it leaves the pool open.</returns>
+    public static Identity.IIdentityStore CreateIdentityStore(NpgsqlDataSource dataSource) => new PostgresIdentityStore(dataSource);
+
+    /// <summary>Creates the PostgreSQL notification inbox on a shared connection pool.</summary>
+    /// <param name="dataSource">The shared pool.</param>
+    /// <returns>The inbox; disposing it leaves the pool open.</returns>
+    public static Notifications.INotificationInbox CreateNotificationInbox(NpgsqlDataSource dataSource) => new PostgresNotificationInbox(dataSource);
+
+    /// <summary>Creates the PostgreSQL audit log on a shared connection pool.</summary>
+    /// <param name="dataSource">The shared pool.</param>
+    /// <param name="timeProvider">The clock that stamps records (defaults to the system clock).</param>
+    /// <returns>The log; disposing it flushes queued appends and leaves the pool open.</returns>
+    public static Audit.AuditLog CreateAuditLog(NpgsqlDataSource dataSource, TimeProvider? timeProvider = null) =>
+        new Audit.PostgresAuditLog(dataSource, ownsDataSource: false, timeProvider);
 
     /// <summary>Registers a singleton <see cref="IWorkflowStore"/> made by <see cref="Create(string, string)"/> (created on first resolve).</summary>
     /// <param name="services">The services.</param>

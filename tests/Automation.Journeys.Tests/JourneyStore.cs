@@ -41,8 +41,9 @@ internal sealed class SqliteJourneyStore : JourneyStore
     }
 }
 
-/// <summary>A PostgreSQL schema of the case's own (<see cref="PostgresSchema"/>); keys and plugins in its data folder.</summary>
-internal sealed class PostgresJourneyStore : JourneyStore
+/// <summary>A PostgreSQL schema of the case's own (<see cref="PostgresSchema"/>); keys and plugins in its data folder;
+/// <paramref name="tune"/> may change the server's connection string (pool size, application name).</summary>
+internal sealed class PostgresJourneyStore(Action<Npgsql.NpgsqlConnectionStringBuilder>? tune = null) : JourneyStore
 {
     private readonly PostgresSchema schema = new();
     private bool created;
@@ -60,8 +61,15 @@ internal sealed class PostgresJourneyStore : JourneyStore
             ["Automation:DataPath"] = Data,
             ["Automation:PluginsPath"] = Path.Combine(Data, "plugins"),
             ["Automation:Store:Provider"] = "postgres",
-            ["Automation:Store:ConnectionString"] = schema.ConnectionString,
+            ["Automation:Store:ConnectionString"] = ConnectionString(),
         };
+    }
+
+    private string ConnectionString()
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(schema.ConnectionString);
+        tune?.Invoke(builder);
+        return builder.ConnectionString;
     }
 
     public override async Task DropAsync()

@@ -19,14 +19,24 @@ public sealed class PostgresConsentRecordStore : IConsentRecordStore, IAsyncDisp
         """;
 
     private readonly NpgsqlDataSource dataSource;
+    private readonly bool ownsDataSource;
 
-    /// <summary>Creates the store.</summary>
+    /// <summary>Creates the store with a connection pool of its own.</summary>
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <exception cref="ArgumentException">The connection string is empty.</exception>
     public PostgresConsentRecordStore(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         dataSource = NpgsqlDataSource.Create(connectionString);
+        ownsDataSource = true;
+    }
+
+    /// <summary>Creates the store on a connection pool it shares with other stores; the caller disposes the pool.</summary>
+    /// <param name="dataSource">The pool (its search path selects the schema).</param>
+    public PostgresConsentRecordStore(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        this.dataSource = dataSource;
     }
 
     /// <inheritdoc />
@@ -90,5 +100,5 @@ public sealed class PostgresConsentRecordStore : IConsentRecordStore, IAsyncDisp
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => ownsDataSource ? dataSource.DisposeAsync() : ValueTask.CompletedTask;
 }

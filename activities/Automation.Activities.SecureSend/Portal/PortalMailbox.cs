@@ -50,7 +50,7 @@ public sealed class PortalMailbox : IPortalMailbox
         }
 
         return new PortalMailbox(
-            PortalStoreFactory.Create(options.StoreProvider, options.StoreConnectionString!),
+            PortalStoreFactory.Create(options),
             new PortalSealer(protector),
             tokens,
             new PortalAuditor(auditLog, hasher),

@@ -21,8 +21,14 @@ public sealed class PortalOptions
     /// <summary>The store provider, <c>sqlite</c> or <c>postgres</c>. Required.</summary>
     public string StoreProvider { get; set; } = "sqlite";
 
-    /// <summary>The store's connection string. Required.</summary>
+    /// <summary>The store's connection string. Required unless <see cref="StoreDataSource"/> is set.</summary>
     public string? StoreConnectionString { get; set; }
+
+    /// <summary>
+    /// With provider <c>postgres</c>: a connection pool shared with the host's other stores (the host disposes it); the
+    /// portal store then opens no pool of its own. Default <c>null</c>: a pool from <see cref="StoreConnectionString"/>.
+    /// </summary>
+    public Npgsql.NpgsqlDataSource? StoreDataSource { get; set; }
 
     /// <summary>Wrong answers (date of birth or code) before the message locks. Default 5.</summary>
     public int MaxFailedAttempts { get; set; } = 5;
@@ -92,7 +98,7 @@ public sealed class PortalOptions
             errors.Add($"The portal store provider '{StoreProvider}' must be 'sqlite' or 'postgres'.");
         }
 
-        if (string.IsNullOrWhiteSpace(StoreConnectionString))
+        if (string.IsNullOrWhiteSpace(StoreConnectionString) && StoreDataSource is null)
         {
             errors.Add("The portal store connection string is required.");
         }

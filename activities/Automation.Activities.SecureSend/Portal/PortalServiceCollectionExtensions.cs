@@ -43,7 +43,7 @@ public static class PortalServiceCollectionExtensions
         services.TryAddSingleton<IPortalStore>(provider =>
         {
             var options = provider.GetRequiredService<PortalOptions>();
-            return PortalStoreFactory.Create(options.StoreProvider, options.StoreConnectionString!);
+            return PortalStoreFactory.Create(options);
         });
         services.TryAddSingleton(provider => new PortalSealer(provider.GetRequiredService<PhiProtector>()));
         services.TryAddSingleton(provider => new PortalAuditor(provider.GetRequiredService<IAuditLog>(), provider.GetRequiredService<PatientIdHasher>()));

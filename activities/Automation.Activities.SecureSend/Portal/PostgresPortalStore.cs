@@ -31,14 +31,17 @@ internal sealed class PostgresPortalStore : PortalSqlStore, IAsyncDisposable
     private const long SchemaLockKey = 0x706F7274616C; // "portal"
 
     private readonly NpgsqlDataSource dataSource;
+    private readonly bool ownsDataSource;
 
-    public PostgresPortalStore(string connectionString)
+    /// <summary>Creates the store on <paramref name="dataSource"/>, disposing it with the store when it owns it.</summary>
+    public PostgresPortalStore(NpgsqlDataSource dataSource, bool ownsDataSource)
     {
-        ArgumentException.ThrowIfNullOrEmpty(connectionString);
-        dataSource = NpgsqlDataSource.Create(connectionString);
+        ArgumentNullException.ThrowIfNull(dataSource);
+        this.dataSource = dataSource;
+        this.ownsDataSource = ownsDataSource;
     }
 
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => ownsDataSource ? dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     protected override async Task<DbConnection> OpenConnectionAsync(CancellationToken cancellationToken) =>
         await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

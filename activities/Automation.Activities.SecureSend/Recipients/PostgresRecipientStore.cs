@@ -3,9 +3,17 @@ using Npgsql;
 
 namespace Automation.Activities.SecureSend.Recipients;
 
-/// <summary>The recipient directory on PostgreSQL.</summary>
-internal sealed class PostgresRecipientStore(string connectionString) : RecipientStore
+/// <summary>The recipient directory on PostgreSQL: on a pool shared with other stores, or on Npgsql's process-wide pool
+/// for a connection string (the store is not disposable, so it must not own a pool).</summary>
+internal sealed class PostgresRecipientStore : RecipientStore
 {
+    private readonly NpgsqlDataSource? dataSource;
+    private readonly string? connectionString;
+
+    public PostgresRecipientStore(string connectionString) => this.connectionString = connectionString;
+
+    public PostgresRecipientStore(NpgsqlDataSource dataSource) => this.dataSource = dataSource;
+
     protected override IReadOnlyList<string> Schema { get; } =
     [
         "CREATE TABLE IF NOT EXISTS securesend_certificates (address TEXT NOT NULL, thumbprint TEXT NOT NULL, der BYTEA NOT NULL, not_before BIGINT NOT NULL, not_after BIGINT NOT NULL, revoked INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (address, thumbprint))",
@@ -17,6 +25,11 @@ internal sealed class PostgresRecipientStore(string connectionString) : Recipien
 
     protected override async Task<DbConnection> OpenAsync(CancellationToken cancellationToken)
     {
+        if (dataSource is not null)
+        {
+            return await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
         return connection;

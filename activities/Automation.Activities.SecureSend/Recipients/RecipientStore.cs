@@ -1,11 +1,12 @@
 using System.Data.Common;
+using Npgsql;
 
 namespace Automation.Activities.SecureSend.Recipients;
 
 /// <summary>
 /// The recipient directory's tables (<c>securesend_*</c>), owned by this package: S/MIME certificates and OpenPGP keys
 /// per address, portal enrolment, and per-domain TLS policy. One SQL dialect serves SQLite and PostgreSQL except for
-/// the DDL; use <see cref="Create"/>.
+/// the DDL; use <see cref="Create(string, string)"/>.
 /// </summary>
 public abstract class RecipientStore
 {
@@ -20,6 +21,15 @@ public abstract class RecipientStore
         "postgres" or "postgresql" => new PostgresRecipientStore(connectionString),
         _ => throw new ArgumentException($"Unknown recipient store provider '{provider}' (expected sqlite or postgres).", nameof(provider)),
     };
+
+    /// <summary>Creates a PostgreSQL store on a connection pool the caller shares with other stores and disposes.</summary>
+    /// <param name="dataSource">The pool (its search path selects the schema).</param>
+    /// <returns>The store (call <see cref="MigrateAsync"/> before use).</returns>
+    public static RecipientStore Create(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        return new PostgresRecipientStore(dataSource);
+    }
 
     /// <summary>Opens a connection.</summary>
     /// <param name="cancellationToken">Cancels the open.</param>

@@ -29,14 +29,24 @@ public sealed class PostgresTrackingStore : ITrackingStore, IAsyncDisposable
         """;
 
     private readonly NpgsqlDataSource dataSource;
+    private readonly bool ownsDataSource;
 
-    /// <summary>Creates the store.</summary>
+    /// <summary>Creates the store with a connection pool of its own.</summary>
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <exception cref="ArgumentException">The connection string is empty.</exception>
     public PostgresTrackingStore(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         dataSource = NpgsqlDataSource.Create(connectionString);
+        ownsDataSource = true;
+    }
+
+    /// <summary>Creates the store on a connection pool it shares with other stores; the caller disposes the pool.</summary>
+    /// <param name="dataSource">The pool (its search path selects the schema).</param>
+    public PostgresTrackingStore(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        this.dataSource = dataSource;
     }
 
     /// <inheritdoc />
@@ -105,7 +115,7 @@ public sealed class PostgresTrackingStore : ITrackingStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => ownsDataSource ? dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     private async Task<List<T>> QueryAsync<T>(string sql, object[] values, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {

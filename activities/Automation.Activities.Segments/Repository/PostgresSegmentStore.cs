@@ -2,10 +2,9 @@ using Npgsql;
 
 namespace Automation.Activities.Segments.Repository;
 
-/// <summary>Segments in PostgreSQL (shared by every server node).</summary>
-internal sealed class PostgresSegmentStore(string connectionString) : SegmentStore
+/// <summary>Segments in PostgreSQL (shared by every server node); disposes the pool only when it owns it.</summary>
+internal sealed class PostgresSegmentStore(NpgsqlDataSource dataSource, bool ownsDataSource) : SegmentStore
 {
-    private readonly NpgsqlDataSource dataSource = NpgsqlDataSource.Create(connectionString);
 
     public override async Task MigrateAsync(CancellationToken cancellationToken = default)
     {
@@ -52,7 +51,7 @@ internal sealed class PostgresSegmentStore(string connectionString) : SegmentSto
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing)
+        if (disposing && ownsDataSource)
         {
             dataSource.Dispose();
         }

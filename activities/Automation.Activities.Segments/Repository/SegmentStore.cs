@@ -1,3 +1,5 @@
+using Npgsql;
+
 namespace Automation.Activities.Segments.Repository;
 
 /// <summary>
@@ -19,9 +21,18 @@ public abstract class SegmentStore : IAsyncDisposable, IDisposable
         return provider.ToLowerInvariant() switch
         {
             "sqlite" => new SqliteSegmentStore(connectionString),
-            "postgres" or "postgresql" => new PostgresSegmentStore(connectionString),
+            "postgres" or "postgresql" => new PostgresSegmentStore(NpgsqlDataSource.Create(connectionString), ownsDataSource: true),
             _ => throw new ArgumentException($"Unknown segment store provider '{provider}' (sqlite or postgres).", nameof(provider)),
         };
+    }
+
+    /// <summary>Creates a PostgreSQL store on a connection pool the caller shares with other stores and disposes.</summary>
+    /// <param name="dataSource">The pool (its search path selects the schema).</param>
+    /// <returns>The store; call <see cref="MigrateAsync"/> before use. Disposing it leaves the pool open.</returns>
+    public static SegmentStore Create(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        return new PostgresSegmentStore(dataSource, ownsDataSource: false);
     }
 
     /// <summary>A store that keeps segments in memory only (the command line seeds it from a folder; tests use it).</summary>

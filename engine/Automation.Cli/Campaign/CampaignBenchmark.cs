@@ -61,10 +61,10 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
             {
                 schema = "bench_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
 
-                // Each store has its own pool (seven of them); twelve each stays under PostgreSQL's default 100 connections.
+                // All stores share one pool, as in the server.
                 var baseConnection = settings.Connection ?? DefaultPostgres;
                 await ExecutePostgresAsync(baseConnection, $"CREATE SCHEMA \"{schema}\"", cancellationToken).ConfigureAwait(false);
-                connection = new NpgsqlConnectionStringBuilder(baseConnection) { SearchPath = schema, MaxPoolSize = 12 }.ConnectionString;
+                connection = new NpgsqlConnectionStringBuilder(baseConnection) { SearchPath = schema }.ConnectionString;
             }
             else
             {
@@ -155,27 +155,37 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
             ["SecureSend:Smtp:PoolSize"] = settings.SmtpPoolSize.ToString(CultureInfo.InvariantCulture),
         }).Build();
 
+        // As the server does: on PostgreSQL every store shares one connection pool.
+        await using var pool = settings.Provider == "postgres" ? NpgsqlDataSource.Create(connection) : null;
         var services = new ServiceCollection();
         services.AddSingleton<TimeProvider>(clock);
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddAutomationEngine();
-        services.AddSingleton(WorkflowStoreFactory.Create(settings.Provider, connection));
+        services.AddSingleton(pool is null ? WorkflowStoreFactory.Create(settings.Provider, connection) : WorkflowStoreFactory.Create(pool, null));
         services.AddSingleton(provider => (IOutboxStore)provider.GetRequiredService<IWorkflowStore>());
-        services.AddSingleton(WorkflowStoreFactory.CreateAuditLog(settings.Provider, connection, clock));
+        services.AddSingleton(pool is null ? WorkflowStoreFactory.CreateAuditLog(settings.Provider, connection, clock) : WorkflowStoreFactory.CreateAuditLog(pool, clock));
         services.AddSingleton<IAuditLog>(provider => provider.GetRequiredService<Automation.Persistence.Audit.AuditLog>());
         services.AddSingleton(new PatientIdHasher(RandomNumberGenerator.GetBytes(32)));
         services.AddSingleton(new SignedTokens(RandomNumberGenerator.GetBytes(32), clock));
         services.AddSingleton(new PhiProtector(new Dictionary<string, byte[]> { ["bench"] = RandomNumberGenerator.GetBytes(32) }, "bench"));
         services.AddFhirPatientData(configuration, population);
-        services.AddConsent(_ => ConsentRecordStoreFactory.Create(settings.Provider, connection));
-        services.AddEngagementTracking(configuration, _ => TrackingStoreFactory.Create(settings.Provider, connection), new Uri("http://127.0.0.1:5080"));
-        services.AddSegments(_ => SegmentStore.Create(settings.Provider, connection));
+        services.AddConsent(_ => pool is null ? ConsentRecordStoreFactory.Create(settings.Provider, connection) : new PostgresConsentRecordStore(pool));
+        services.AddEngagementTracking(configuration, _ => pool is null ? TrackingStoreFactory.Create(settings.Provider, connection) : new PostgresTrackingStore(pool), new Uri("http://127.0.0.1:5080"));
+        services.AddSegments(_ => pool is null ? SegmentStore.Create(settings.Provider, connection) : SegmentStore.Create(pool));
+        if (pool is not null)
+        {
+            var recipientStore = RecipientStore.Create(pool);
+            await recipientStore.MigrateAsync(cancellationToken).ConfigureAwait(false);
+            services.AddSingleton(recipientStore);
+        }
+
         services.AddSecureSend(configuration);
         services.AddPortal(configuration, (_, options) =>
         {
             options.StoreProvider = settings.Provider;
             options.StoreConnectionString = connection;
+            options.StoreDataSource = pool;
         });
         await using var provider = services.BuildServiceProvider();
 

@@ -6,7 +6,7 @@ namespace Automation.Persistence.Audit;
 
 /// <summary>
 /// The append-only, hash-chained audit log on SQLite or PostgreSQL (made by
-/// <see cref="WorkflowStoreFactory.CreateAuditLog"/>; call <see cref="MigrateAsync"/> first). Appends from many callers
+/// <see cref="WorkflowStoreFactory.CreateAuditLog(string, string, TimeProvider?)"/>; call <see cref="MigrateAsync"/> first). Appends from many callers
 /// are grouped: one writer takes everything queued and stores it in one transaction, and each caller's task completes
 /// when that transaction is durable. Retention purges keep the chain verifiable; legal holds block purging.
 /// </summary>

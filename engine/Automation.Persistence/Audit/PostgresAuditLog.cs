@@ -78,15 +78,17 @@ internal sealed class PostgresAuditLog : AuditLog
         """;
 
     private readonly NpgsqlDataSource dataSource;
+    private readonly bool ownsDataSource;
     private readonly string? searchSchema;
 
-    public PostgresAuditLog(string connectionString, TimeProvider? timeProvider)
+    /// <summary>Creates the log on <paramref name="dataSource"/>, disposing it with the log when it owns it.</summary>
+    public PostgresAuditLog(NpgsqlDataSource dataSource, bool ownsDataSource, TimeProvider? timeProvider)
         : base(timeProvider)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        searchSchema = builder.SearchPath?.Split(',')[0].Trim().Trim('"') is { Length: > 0 } schema ? schema : null;
-        dataSource = NpgsqlDataSource.Create(builder);
+        ArgumentNullException.ThrowIfNull(dataSource);
+        searchSchema = Postgres.PostgresCommands.SearchSchema(dataSource);
+        this.dataSource = dataSource;
+        this.ownsDataSource = ownsDataSource;
     }
 
     public override async Task MigrateAsync(CancellationToken cancellationToken = default)
@@ -260,7 +262,7 @@ internal sealed class PostgresAuditLog : AuditLog
         return holds;
     }
 
-    private protected override ValueTask DisposeCoreAsync() => dataSource.DisposeAsync();
+    private protected override ValueTask DisposeCoreAsync() => ownsDataSource ? dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     // Inserts chained records (one unnest statement) and moves the head, inside the caller's locked transaction.
     private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)

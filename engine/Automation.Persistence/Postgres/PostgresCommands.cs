@@ -6,6 +6,11 @@ namespace Automation.Persistence.Postgres;
 /// <summary>One-statement helpers for the small PostgreSQL stores (identity, notification inbox).</summary>
 internal sealed class PostgresCommands(NpgsqlDataSource dataSource)
 {
+    /// <summary>The first schema of the pool's search path, which the migrations create if missing; <c>null</c> when
+    /// none is set (the database's default).</summary>
+    public static string? SearchSchema(NpgsqlDataSource dataSource) =>
+        new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).SearchPath?.Split(',')[0].Trim().Trim('"') is { Length: > 0 } schema ? schema : null;
+
     public static NpgsqlParameter Text(string? value) => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.Text };
 
     public static NpgsqlParameter Instant(DateTimeOffset? value) => new() { Value = (object?)value?.ToUniversalTime() ?? DBNull.Value, NpgsqlDbType = NpgsqlDbType.TimestampTz };

@@ -29,13 +29,22 @@ public sealed class PostgresIdentityStore : IIdentityStore, IAsyncDisposable
 
     private readonly NpgsqlDataSource dataSource;
     private readonly PostgresCommands db;
+    private readonly bool ownsDataSource;
 
-    /// <summary>Creates the store.</summary>
+    /// <summary>Creates the store with a connection pool of its own.</summary>
     /// <param name="connectionString">An Npgsql connection string (its search path selects the schema).</param>
     public PostgresIdentityStore(string connectionString)
+        : this(NpgsqlDataSource.Create(connectionString ?? throw new ArgumentNullException(nameof(connectionString))))
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        dataSource = NpgsqlDataSource.Create(connectionString);
+        ownsDataSource = true;
+    }
+
+    /// <summary>Creates the store on a connection pool it shares with other stores; the caller disposes the pool.</summary>
+    /// <param name="dataSource">The pool (its search path selects the schema).</param>
+    public PostgresIdentityStore(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        this.dataSource = dataSource;
         db = new PostgresCommands(dataSource);
     }
 
@@ -92,7 +101,7 @@ public sealed class PostgresIdentityStore : IIdentityStore, IAsyncDisposable
 
     /// <summary>Closes the connection pool.</summary>
     /// <returns>A task.</returns>
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => ownsDataSource ? dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     private static UserAccount ReadUser(NpgsqlDataReader reader) => new()
     {

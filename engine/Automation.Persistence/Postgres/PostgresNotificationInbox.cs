@@ -39,13 +39,22 @@ public sealed class PostgresNotificationInbox : INotificationInbox, IAsyncDispos
 
     private readonly NpgsqlDataSource dataSource;
     private readonly PostgresCommands db;
+    private readonly bool ownsDataSource;
 
-    /// <summary>Creates the inbox.</summary>
+    /// <summary>Creates the inbox with a connection pool of its own.</summary>
     /// <param name="connectionString">An Npgsql connection string (its search path selects the schema).</param>
     public PostgresNotificationInbox(string connectionString)
+        : this(NpgsqlDataSource.Create(connectionString ?? throw new ArgumentNullException(nameof(connectionString))))
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        dataSource = NpgsqlDataSource.Create(connectionString);
+        ownsDataSource = true;
+    }
+
+    /// <summary>Creates the inbox on a connection pool it shares with other stores; the caller disposes the pool.</summary>
+    /// <param name="dataSource">The pool (its search path selects the schema).</param>
+    public PostgresNotificationInbox(NpgsqlDataSource dataSource)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        this.dataSource = dataSource;
         db = new PostgresCommands(dataSource);
     }
 
@@ -168,7 +177,7 @@ public sealed class PostgresNotificationInbox : INotificationInbox, IAsyncDispos
 
     /// <summary>Closes the connection pool.</summary>
     /// <returns>A task.</returns>
-    public ValueTask DisposeAsync() => dataSource.DisposeAsync();
+    public ValueTask DisposeAsync() => ownsDataSource ? dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     private static FhirNotification Read(NpgsqlDataReader r) => new()
     {

@@ -18,7 +18,9 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
     private const string BookmarkColumns = "id, instance_id, activity_id, activity_node_id, name, hash, correlation_id, payload, resume_at, created_at";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly bool _ownsDataSource;
     private readonly KeyedLocks _localLocks = new();
+    private readonly SemaphoreSlim _lockConnections;
     private readonly string? _searchSchema;
     private readonly StateCodec _codec;
 
@@ -26,12 +28,25 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
     /// <param name="connectionString">An Npgsql connection string; <c>Search Path</c> selects the schema.</param>
     /// <param name="phi">The key ring that encrypts instance state at rest; <c>null</c> stores it as plain JSON.</param>
     public PostgresWorkflowStore(string connectionString, Automation.Engine.Security.PhiProtector? phi = null)
+        : this(NpgsqlDataSource.Create(string.IsNullOrWhiteSpace(connectionString) ? throw new ArgumentException("The connection string is empty.", nameof(connectionString)) : connectionString), phi)
     {
+        _ownsDataSource = true;
+    }
+
+    /// <summary>Creates the store on a connection pool it shares with other stores; the caller disposes the pool.</summary>
+    /// <param name="dataSource">The pool; its search path selects the schema.</param>
+    /// <param name="phi">The key ring that encrypts instance state at rest; <c>null</c> stores it as plain JSON.</param>
+    public PostgresWorkflowStore(NpgsqlDataSource dataSource, Automation.Engine.Security.PhiProtector? phi = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
         _codec = new StateCodec(phi);
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        _searchSchema = builder.SearchPath?.Split(',')[0].Trim().Trim('"') is { Length: > 0 } schema ? schema : null;
-        _dataSource = NpgsqlDataSource.Create(builder);
+        _searchSchema = PostgresCommands.SearchSchema(dataSource);
+        _dataSource = dataSource;
+
+        // A lock holder needs a second connection for its run: were every pooled connection holding a lock, each holder
+        // would wait for one that never frees. Half the pool at most holds locks; the rest stays for the runs.
+        var poolSize = new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).MaxPoolSize;
+        _lockConnections = new SemaphoreSlim(Math.Max(1, poolSize / 2));
     }
 
     /// <inheritdoc />
@@ -551,22 +566,30 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
 
         // Waiters in this process queue in memory; only the holder takes a connection for the advisory lock.
         var local = await _localLocks.AcquireAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var slot = false;
         NpgsqlConnection? connection = null;
         try
         {
+            await _lockConnections.WaitAsync(cancellationToken).ConfigureAwait(false);
+            slot = true;
             connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
             await using (var command = Command(connection, null, "SELECT pg_advisory_lock(hashtextextended($1, 0))", Text(instanceId)))
             {
                 await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            return new AdvisoryLock(connection, instanceId, local);
+            return new AdvisoryLock(connection, instanceId, local, _lockConnections);
         }
         catch
         {
             if (connection is not null)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            if (slot)
+            {
+                _lockConnections.Release();
             }
 
             await local.DisposeAsync().ConfigureAwait(false);
@@ -583,14 +606,25 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
-    /// <summary>Closes the connection pool.</summary>
+    /// <summary>Closes the connection pool if the store owns it.</summary>
     /// <returns>A task.</returns>
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        _lockConnections.Dispose();
+        return _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
+    }
 
-    /// <summary>Closes the connection pool.</summary>
-    public void Dispose() => _dataSource.Dispose();
+    /// <summary>Closes the connection pool if the store owns it.</summary>
+    public void Dispose()
+    {
+        _lockConnections.Dispose();
+        if (_ownsDataSource)
+        {
+            _dataSource.Dispose();
+        }
+    }
 
-    private sealed class AdvisoryLock(NpgsqlConnection connection, string instanceId, IAsyncDisposable local) : IAsyncDisposable
+    private sealed class AdvisoryLock(NpgsqlConnection connection, string instanceId, IAsyncDisposable local, SemaphoreSlim slots) : IAsyncDisposable
     {
         public async ValueTask DisposeAsync()
         {
@@ -603,6 +637,7 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
             {
                 // Closing the session also releases the lock should the unlock fail.
                 await connection.DisposeAsync().ConfigureAwait(false);
+                slots.Release();
                 await local.DisposeAsync().ConfigureAwait(false);
             }
         }

@@ -17,9 +17,9 @@ internal static class AuditServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton(provider =>
         {
-            var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
-            return WorkflowStoreFactory.CreateAuditLog(
-                options.Store.Provider, StoreConnection.Resolve(options, provider.GetRequiredService<IHostEnvironment>()), provider.GetRequiredService<TimeProvider>());
+            var database = provider.GetRequiredService<ServerDatabase>();
+            var clock = provider.GetRequiredService<TimeProvider>();
+            return database.Pool is { } pool ? WorkflowStoreFactory.CreateAuditLog(pool, clock) : WorkflowStoreFactory.CreateAuditLog(database.Provider, database.ConnectionString, clock);
         });
         services.AddSingleton<IAuditLog>(provider => provider.GetRequiredService<AuditLog>());
         services.AddHostedService<AuditLogService>();

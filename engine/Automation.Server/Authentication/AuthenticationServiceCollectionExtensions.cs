@@ -28,8 +28,8 @@ internal static class AuthenticationServiceCollectionExtensions
         services.AddSingleton<TokenService>();
         services.AddSingleton(provider =>
         {
-            var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
-            return WorkflowStoreFactory.CreateIdentityStore(options.Store.Provider, StoreConnection.Resolve(options, provider.GetRequiredService<IHostEnvironment>()));
+            var database = provider.GetRequiredService<ServerDatabase>();
+            return database.Pool is { } pool ? WorkflowStoreFactory.CreateIdentityStore(pool) : WorkflowStoreFactory.CreateIdentityStore(database.Provider, database.ConnectionString);
         });
         services.AddSingleton<AccountService>();
         services.AddHostedService<IdentityBootstrapService>();

@@ -15,16 +15,15 @@ internal static class EngagementServiceCollectionExtensions
 
     public static WebApplicationBuilder AddConsentAndEngagement(this WebApplicationBuilder builder)
     {
-        var environment = builder.Environment;
         builder.Services.AddConsent(provider =>
         {
-            var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
-            return ConsentRecordStoreFactory.Create(options.Store.Provider, StoreConnection.Resolve(options, environment));
+            var database = provider.GetRequiredService<ServerDatabase>();
+            return database.Pool is { } pool ? new PostgresConsentRecordStore(pool) : ConsentRecordStoreFactory.Create(database.Provider, database.ConnectionString);
         });
         builder.Services.AddEngagementTracking(builder.Configuration, provider =>
         {
-            var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
-            return TrackingStoreFactory.Create(options.Store.Provider, StoreConnection.Resolve(options, environment));
+            var database = provider.GetRequiredService<ServerDatabase>();
+            return database.Pool is { } pool ? new PostgresTrackingStore(pool) : TrackingStoreFactory.Create(database.Provider, database.ConnectionString);
         }, EmbeddedPublicBaseUrl);
         builder.Services.AddHostedService<EngagementStoreMigrator>();
         return builder;

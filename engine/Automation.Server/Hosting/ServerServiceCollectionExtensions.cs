@@ -30,20 +30,22 @@ internal static class ServerServiceCollectionExtensions
         services.AddAutomationEngine();
         var patientsDirectory = Path.GetFullPath(Path.Combine(builder.Configuration["Automation:DataPath"] ?? "data", "patients"), builder.Environment.ContentRootPath);
         services.AddFhirPatientData(builder.Configuration, patientsDirectory);
+        services.AddSingleton<ServerDatabase>();
         services.AddSingleton<IWorkflowStore>(provider =>
         {
-            var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
+            var database = provider.GetRequiredService<ServerDatabase>();
             // Instance state carries what activities output (patient contexts), so it is encrypted at rest.
-            return WorkflowStoreFactory.Create(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment), provider.GetRequiredService<PhiProtector>());
+            var phi = provider.GetRequiredService<PhiProtector>();
+            return database.Pool is { } pool ? WorkflowStoreFactory.Create(pool, phi) : WorkflowStoreFactory.Create(database.Provider, database.ConnectionString, phi);
         });
         services.AddSingleton(provider =>
         {
             // The recipient directory lives in the server's database unless SecureSend:Directory names another.
-            var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
+            var database = provider.GetRequiredService<ServerDatabase>();
             var directory = builder.Configuration.GetSection("SecureSend:Directory");
             var store = directory["Provider"] is { Length: > 0 } provider2 && directory["ConnectionString"] is { Length: > 0 } connection
                 ? RecipientStore.Create(provider2, connection)
-                : RecipientStore.Create(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
+                : database.Pool is { } pool ? RecipientStore.Create(pool) : RecipientStore.Create(database.Provider, database.ConnectionString);
             store.MigrateAsync().GetAwaiter().GetResult();
             return store;
         });
@@ -75,8 +77,10 @@ internal static class ServerServiceCollectionExtensions
         services.AddAutomationAudit();
         services.AddSegments(provider =>
         {
-            var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
-            return Activities.Segments.Repository.SegmentStore.Create(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
+            var database = provider.GetRequiredService<ServerDatabase>();
+            return database.Pool is { } pool
+                ? Activities.Segments.Repository.SegmentStore.Create(pool)
+                : Activities.Segments.Repository.SegmentStore.Create(database.Provider, database.ConnectionString);
         });
         services.AddSingleton(provider => new Segments.SegmentPopulation(PopulationDirectory(builder.Configuration, patientsDirectory)));
         services.AddHostedService<Segments.SegmentHostService>(); // before the workflows are published: they validate segment ids
@@ -85,8 +89,8 @@ internal static class ServerServiceCollectionExtensions
         services.AddHostedService<Journeys.JourneyStartupService>();
         services.AddSingleton(provider =>
         {
-            var options = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
-            return WorkflowStoreFactory.CreateNotificationInbox(options.Store.Provider, StoreConnection.Resolve(options, builder.Environment));
+            var database = provider.GetRequiredService<ServerDatabase>();
+            return database.Pool is { } pool ? WorkflowStoreFactory.CreateNotificationInbox(pool) : WorkflowStoreFactory.CreateNotificationInbox(database.Provider, database.ConnectionString);
         });
         services.AddSingleton<Fhir.NotificationSignal>();
         services.AddSingleton<Fhir.NotificationIntake>();

@@ -13,9 +13,10 @@ internal static class PortalServerRegistration
         var services = builder.Services;
         services.AddPortal(builder.Configuration, (provider, options) =>
         {
-            var server = provider.GetRequiredService<IOptions<AutomationServerOptions>>().Value;
-            options.StoreProvider = server.Store.Provider;
-            options.StoreConnectionString = StoreConnection.Resolve(server, provider.GetRequiredService<IHostEnvironment>());
+            var database = provider.GetRequiredService<ServerDatabase>();
+            options.StoreProvider = database.Provider;
+            options.StoreConnectionString = database.ConnectionString;
+            options.StoreDataSource = database.Pool;
         });
         services.TryAddSingleton<IPatientBirthDates, PatientRecordBirthDates>();
         services.AddAntiforgery(o =>
