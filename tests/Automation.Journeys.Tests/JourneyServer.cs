@@ -58,13 +58,13 @@ internal sealed class JourneyServer(IReadOnlyDictionary<string, string> settings
     public string Hash(string patientId) => Services.GetRequiredService<PatientIdHasher>().Hash(patientId);
 
     /// <summary>
-    /// Resumes the timers due on the fake clock through the server's <c>DueTimerSweep</c>, which Quartz's timer jobs
-    /// (firing on the same fake clock) also go through, so the two never race over an instance; then relays the outbox.
+    /// Resumes the timers due on the fake clock through the server's <c>DueTimerSweep</c>, which Quartz's timer wake-up
+    /// (firing on the same fake clock) also goes through, so the two never race over an instance; then relays the outbox.
     /// </summary>
     public async Task PumpAsync()
     {
         var sweep = Services.GetRequiredService<Automation.Server.Scheduling.DueTimerSweep>();
-        for (var pass = 0; pass < 10 && await sweep.RunAsync(null, CancellationToken.None) > 0; pass++)
+        for (var pass = 0; pass < 10 && await sweep.RunAsync(CancellationToken.None) > 0; pass++)
         {
             // again, until no resumed run left a timer that is already due
         }

@@ -483,6 +483,25 @@ public abstract class WorkflowStoreContractTests
     }
 
     [Fact]
+    public async Task NextTimerDueAsync_IsTheEarliestTimer_AndMovesOnWhenItIsGone()
+    {
+        // Arrange: earlier than any timer another test of this store leaves behind.
+        var start = TestData.Now().AddYears(-60);
+        var state = State(Id("wi"), Id("def"), status: WorkflowStatus.Suspended);
+        state.Bookmarks.AddRange([Bookmark(state.InstanceId, Id("hash"), resumeAt: start.AddMinutes(2)), Bookmark(state.InstanceId, Id("hash"), resumeAt: start.AddMinutes(1)), Bookmark(state.InstanceId, Id("hash"))]);
+        await Store.CommitAsync(NewCommit(state));
+
+        // Act
+        var next = await Store.NextTimerDueAsync();
+        await Store.DeleteInstanceAsync(state.InstanceId);
+        var after = await Store.NextTimerDueAsync();
+
+        // Assert
+        Assert.Equal(start.AddMinutes(1), next);
+        Assert.True(after is null || after > start.AddMinutes(2), $"the deleted instance's timer is still the next one due ({after:O})");
+    }
+
+    [Fact]
     public async Task ListTimersAsync_DueBefore_ReturnsDueTimersEarliestFirst()
     {
         // Arrange

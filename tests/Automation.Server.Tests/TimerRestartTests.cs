@@ -4,6 +4,7 @@ using System.Text.Json;
 using Automation.Engine.Execution;
 using Automation.Engine.Persistence;
 using Microsoft.Extensions.DependencyInjection;
+using Quartz;
 
 namespace Automation.Server.Tests;
 
@@ -64,6 +65,31 @@ public sealed class TimerRestartTests : IDisposable
 
         Assert.Equal(WorkflowStatus.Finished, state.Status);
         Assert.Equal(1, console.ToString().Split('\n').Count(l => l.Trim() == "timer fired"));
+    }
+
+    [Fact]
+    public async Task ManyWaitingTimers_QuartzHoldsOneWakeUp_AndEachTimerFiresOnce()
+    {
+        await using var server = new ServerFactory(data, workflows, console);
+        var client = await server.SignedInClientAsync();
+        var started = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>
+        {
+            var response = await client.PostAsJsonAsync("/api/workflows/delay-then-write/execute", new { });
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("instanceId").GetString()!;
+        }));
+        var scheduler = await server.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        var wakeUps = await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals(Automation.Server.Scheduling.QuartzTimerScheduler.Group));
+
+        var states = new List<WorkflowState>();
+        foreach (var instanceId in started)
+        {
+            states.Add(await WaitForAsync(server, instanceId, WorkflowStatus.Finished));
+        }
+
+        Assert.Single(wakeUps);
+        Assert.All(states, state => Assert.Equal(WorkflowStatus.Finished, state.Status));
+        Assert.Equal(20, console.ToString().Split('\n').Count(l => l.Trim() == "timer fired"));
     }
 
     [Fact]

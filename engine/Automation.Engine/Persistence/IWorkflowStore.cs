@@ -117,6 +117,11 @@ public interface IWorkflowStore
     /// <returns>The timers.</returns>
     Task<IReadOnlyList<Bookmark>> ListTimersAsync(DateTimeOffset? dueBefore, CancellationToken cancellationToken = default);
 
+    /// <summary>When the earliest timer falls due (one index lookup, whatever the number of timers).</summary>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The earliest due time, or <c>null</c> when no timer waits.</returns>
+    Task<DateTimeOffset?> NextTimerDueAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Reads an instance's journal in sequence order.</summary>
     /// <param name="instanceId">The instance id.</param>
     /// <param name="skip">Entries to skip.</param>

@@ -448,6 +448,16 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
     }
 
     /// <inheritdoc />
+    public async Task<DateTimeOffset?> NextTimerDueAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT min(resume_at) FROM bookmarks WHERE resume_at IS NOT NULL");
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is DateTime due
+            ? new DateTimeOffset(DateTime.SpecifyKind(due, DateTimeKind.Utc))
+            : null;
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, int skip = 0, int take = int.MaxValue, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instanceId);

@@ -437,6 +437,14 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore
     }
 
     /// <inheritdoc />
+    public async Task<DateTimeOffset?> NextTimerDueAsync(CancellationToken cancellationToken = default)
+    {
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, "SELECT min(resume_at) FROM bookmarks WHERE resume_at IS NOT NULL");
+        return await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long micros ? StoreValues.FromUnixMicros(micros) : null;
+    }
+
+    /// <inheritdoc />
     public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, int skip = 0, int take = int.MaxValue, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instanceId);

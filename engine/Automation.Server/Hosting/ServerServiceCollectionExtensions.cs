@@ -59,7 +59,8 @@ internal static class ServerServiceCollectionExtensions
         services.AddHostedService<Demo.DemoBootstrapService>();
         services.AddAutomationAuthentication();
         services.AddOpenApi();
-        services.AddSingleton<IWorkflowTimerScheduler, QuartzTimerScheduler>();
+        services.AddSingleton<QuartzTimerScheduler>();
+        services.AddSingleton<IWorkflowTimerScheduler>(provider => provider.GetRequiredService<QuartzTimerScheduler>());
         services.AddSingleton<DueTimerSweep>();
         services.AddSingleton<WorkflowTriggerScheduler>();
         services.AddSingleton<Journeys.AppointmentSweep>();
@@ -68,6 +69,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddQuartz(q =>
         {
             q.UseInMemoryStore();
+            q.AddJob<TimerSweepJob>(j => j.WithIdentity(QuartzTimerScheduler.SweepJob).StoreDurably());
             q.AddJob<Journeys.AppointmentSweepJob>(j => j.WithIdentity(Journeys.AppointmentSweepJob.Key).StoreDurably());
             q.AddTrigger(t => t.ForJob(Journeys.AppointmentSweepJob.Key).WithIdentity("appointment-sweep-daily", "journeys")
                 .WithCronSchedule(sweepCron, c => c.InTimeZone(TimeZoneInfo.Utc)));

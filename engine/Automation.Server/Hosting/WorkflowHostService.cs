@@ -9,15 +9,15 @@ namespace Automation.Server.Hosting;
 
 /// <summary>
 /// Brings the engine up before requests are served: migrates the store and the FHIR notification inbox, loads plugins (a failing plugin is logged
-/// with its path and reason and skipped), imports and publishes the sample workflows, and hands every stored timer to
-/// Quartz so timers that fell due while the host was down fire once now and future ones at their time.
+/// with its path and reason and skipped), imports and publishes the sample workflows, and sets the timer wake-up for the
+/// earliest stored timer, so timers that fell due while the host was down fire once now and later ones at their time.
 /// </summary>
 internal sealed partial class WorkflowHostService(
     IWorkflowStore store,
     Automation.Persistence.Notifications.INotificationInbox inbox,
     ActivityRegistry registry,
     WorkflowDefinitionService definitions,
-    IEnumerable<IWorkflowTimerScheduler> schedulers,
+    Scheduling.QuartzTimerScheduler timers,
     IOptions<AutomationServerOptions> options,
     IHostEnvironment environment,
     PluginCatalog plugins,
@@ -30,16 +30,9 @@ internal sealed partial class WorkflowHostService(
         await inbox.MigrateAsync(cancellationToken).ConfigureAwait(false);
         LoadPlugins();
         await ImportWorkflowsAsync(cancellationToken).ConfigureAwait(false);
-        var timers = await store.ListTimersAsync(null, cancellationToken).ConfigureAwait(false);
-        foreach (var timer in timers)
-        {
-            foreach (var scheduler in schedulers)
-            {
-                await scheduler.ScheduleAsync(timer, cancellationToken).ConfigureAwait(false);
-            }
-        }
-
-        LogTimersRestored(timers.Count);
+        var next = await store.NextTimerDueAsync(cancellationToken).ConfigureAwait(false);
+        await timers.ScheduleNextAsync(afterSweep: false, cancellationToken).ConfigureAwait(false);
+        LogTimersRestored(next);
         foreach (var definition in await store.ListDefinitionsAsync(VersionOptions.Published, null, cancellationToken).ConfigureAwait(false))
         {
             await triggers.ScheduleAsync(definition, cancellationToken).ConfigureAwait(false);
@@ -108,8 +101,8 @@ internal sealed partial class WorkflowHostService(
         }
     }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Restored {Count} workflow timers")]
-    private partial void LogTimersRestored(int count);
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Timer wake-up set; the earliest stored timer is due at {Next}")]
+    private partial void LogTimersRestored(DateTimeOffset? next);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Plugin {Path} loaded with {Count} activities")]
     private partial void LogPluginLoaded(string path, int count);
