@@ -77,9 +77,14 @@ public sealed class JourneyDesignerTests(DesignerHost host, ITestOutputHelper ou
 
             await Assertions.Expect(page.Locator(".x6-edge")).ToHaveCountAsync(connections.Count);
 
-            // The consent check's inputs in their dropdowns.
+            // The consent check's inputs in their dropdowns; its patient input is JavaScript, whose editor loads the
+            // journey's declarations for autocomplete (outputs.patient.Patient among them).
             var consent = activities.First(a => a["type"]!.GetValue<string>() == "Healthcare.CheckConsent");
+            var typeDefinitions = page.WaitForResponseAsync(r => r.Url.Contains($"/scripting/javascript/type-definitions/{definitionId}", StringComparison.Ordinal), new() { Timeout = Slow });
             await OpenActivityAsync(page, Id(consent));
+            var declarations = await typeDefinitions;
+            Assert.Equal(200, declarations.Status);
+            Assert.Contains("  patient: { Patient: any; ", await declarations.TextAsync(), StringComparison.Ordinal);
             await Assertions.Expect(Field(page, "Purpose").Locator("input").First).ToHaveValueAsync(Literal(consent, "purpose"), new() { Timeout = Slow });
             await Assertions.Expect(Field(page, "Channel").Locator("input").First).ToHaveValueAsync(Literal(consent, "channel"));
 

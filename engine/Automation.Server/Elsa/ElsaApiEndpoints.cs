@@ -2,6 +2,7 @@ using Automation.Server.Authorization;
 using Automation.Server.Elsa.Definitions;
 using Automation.Server.Elsa.Descriptors;
 using Automation.Server.Elsa.Instances;
+using Automation.Server.Elsa.Scripting;
 
 namespace Automation.Server.Elsa;
 
@@ -26,6 +27,7 @@ public static class ElsaApiEndpoints
         DescriptorEndpoints.Map(read);
         WorkflowDefinitionEndpoints.Map(read, edit, run);
         WorkflowInstanceEndpoints.Map(read, edit, run);
+        ScriptingEndpoints.Map(read);
         return app;
     }
 }
