@@ -2,7 +2,6 @@ using System.Text;
 using Automation.Activities.SecureSend.Recipients;
 using Automation.Server.Journeys;
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 
 namespace Automation.Journeys.Tests;
 
@@ -29,7 +28,7 @@ public sealed class ServerConnectionPoolTests : JourneyTestBase
         Population.AddRange([Ehr.Patient("ana", "Ana", "ana@example.org"), Ehr.Consent("c-ana", "ana", "TREAT"), Ehr.Appointment("appt-ana", "ana", start)]);
         var connection = (await Store.SettingsAsync())["Automation:Store:ConnectionString"];
         using var sampling = new CancellationTokenSource();
-        var sampler = SampleConnectionsAsync(connection, sampling.Token);
+        var sampler = ConnectionSampler.MostAsync(connection, Application, sampling.Token);
 
         await StartAsync();
         var (certificatePem, _) = JourneyServer.SmimeRecipient("ana@example.org", T0);
@@ -43,29 +42,5 @@ public sealed class ServerConnectionPoolTests : JourneyTestBase
         Assert.Equal(1, run!.Entered);
         Assert.Equal(["ana@example.org"], Assert.Single(delivered).To);
         Assert.InRange(most, 1, MaxPoolSize);
-    }
-
-    /// <summary>The most server connections open at once, sampled from a connection of its own until cancelled.</summary>
-    private static async Task<long> SampleConnectionsAsync(string connection, CancellationToken cancellationToken)
-    {
-        var observing = new NpgsqlConnectionStringBuilder(connection) { Pooling = false, ApplicationName = "observer" };
-        await using var observer = new NpgsqlConnection(observing.ConnectionString);
-        await observer.OpenAsync(CancellationToken.None);
-        long most = 0;
-        while (true)
-        {
-            await using (var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", observer))
-            {
-                count.Parameters.Add(new NpgsqlParameter { Value = Application });
-                most = Math.Max(most, (long)(await count.ExecuteScalarAsync(CancellationToken.None))!);
-            }
-
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return most;
-            }
-
-            await Task.Delay(5, CancellationToken.None);
-        }
     }
 }

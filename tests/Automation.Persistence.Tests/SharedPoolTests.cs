@@ -20,7 +20,7 @@ public sealed class SharedPoolTests(PostgresStoreFixture fixture) : IClassFixtur
         var identity = WorkflowStoreFactory.CreateIdentityStore(pool);
         var inbox = WorkflowStoreFactory.CreateNotificationInbox(pool);
         using var sampling = new CancellationTokenSource();
-        var sampler = SampleConnectionsAsync(sampling.Token);
+        var sampler = Automation.Tests.Shared.ConnectionSampler.MostAsync(fixture.ConnectionString, application, sampling.Token);
 
         await Task.WhenAll(store.MigrateAsync(), audit.MigrateAsync(), identity.MigrateAsync(), inbox.MigrateAsync());
         var definitionId = TestData.Id("pool");
@@ -65,27 +65,4 @@ public sealed class SharedPoolTests(PostgresStoreFixture fixture) : IClassFixtur
             Timeout = timeoutSeconds,
             ApplicationName = application,
         });
-
-    /// <summary>The most connections this test's pool held at once, sampled from another connection until cancelled.</summary>
-    private async Task<long> SampleConnectionsAsync(CancellationToken cancellationToken)
-    {
-        await using var observer = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(fixture.ConnectionString) { Pooling = false }.ConnectionString);
-        await observer.OpenAsync(CancellationToken.None);
-        long most = 0;
-        while (true)
-        {
-            await using (var count = new NpgsqlCommand("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", observer))
-            {
-                count.Parameters.Add(new NpgsqlParameter { Value = application });
-                most = Math.Max(most, (long)(await count.ExecuteScalarAsync(CancellationToken.None))!);
-            }
-
-            if (cancellationToken.IsCancellationRequested)
-            {
-                return most;
-            }
-
-            await Task.Delay(5, CancellationToken.None);
-        }
-    }
 }
