@@ -20,7 +20,7 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
     private readonly NpgsqlDataSource _dataSource;
     private readonly bool _ownsDataSource;
     private readonly KeyedLocks _localLocks = new();
-    private readonly SemaphoreSlim _lockConnections;
+    private readonly SemaphoreSlim _lockConnections; // never disposed: a lock released after the store's disposal still returns its slot
     private readonly string? _searchSchema;
     private readonly StateCodec _codec;
 
@@ -618,16 +618,11 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
 
     /// <summary>Closes the connection pool if the store owns it.</summary>
     /// <returns>A task.</returns>
-    public ValueTask DisposeAsync()
-    {
-        _lockConnections.Dispose();
-        return _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
-    }
+    public ValueTask DisposeAsync() => _ownsDataSource ? _dataSource.DisposeAsync() : ValueTask.CompletedTask;
 
     /// <summary>Closes the connection pool if the store owns it.</summary>
     public void Dispose()
     {
-        _lockConnections.Dispose();
         if (_ownsDataSource)
         {
             _dataSource.Dispose();
@@ -646,9 +641,15 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
             finally
             {
                 // Closing the session also releases the lock should the unlock fail.
-                await connection.DisposeAsync().ConfigureAwait(false);
-                slots.Release();
-                await local.DisposeAsync().ConfigureAwait(false);
+                try
+                {
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+                finally
+                {
+                    slots.Release();
+                    await local.DisposeAsync().ConfigureAwait(false);
+                }
             }
         }
     }
