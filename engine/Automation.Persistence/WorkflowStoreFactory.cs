@@ -68,8 +68,8 @@ public static class WorkflowStoreFactory
     }
 
     /// <summary>
-    /// Creates the PostgreSQL workflow store on a connection pool that the caller shares between all its stores (the
-    /// server does, so one process holds at most the pool's <c>Max Pool Size</c> connections) and disposes itself.
+    /// Creates the PostgreSQL workflow store on a connection pool that the caller shares between all its stores and
+    /// disposes itself (the server does, so one process holds at most the pool's <c>Max Pool Size</c> connections).
     /// </summary>
     /// <param name="dataSource">The shared pool; its search path selects the schema.</param>
     /// <param name="phi">The key ring for instance state at rest; <c>null</c> stores it as plain JSON.</param>
