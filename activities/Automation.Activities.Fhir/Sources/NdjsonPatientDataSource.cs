@@ -31,6 +31,14 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
         index = new Lazy<Task<NdjsonIndex>>(() => System.Threading.Tasks.Task.Run(BuildIndex));
     }
 
+    /// <summary>Whether the index is built, so reads no longer wait for it.</summary>
+    public bool IsIndexed => index.IsValueCreated && index.Value.IsCompletedSuccessfully;
+
+    /// <summary>Builds the index now, when the directory exists, so the first read does not wait for it (a host calls this
+    /// as it starts). A directory that does not exist yet is left alone: it may be written later.</summary>
+    /// <returns>The patient count, or <c>null</c> when the directory does not exist.</returns>
+    public async Task<int?> WarmUpAsync() => Directory.Exists(directory) ? await CountPatientsAsync().ConfigureAwait(false) : null;
+
     /// <summary>How many patients the directory holds (builds the index if needed).</summary>
     /// <returns>The count.</returns>
     public async Task<int> CountPatientsAsync() => (await index.Value.ConfigureAwait(false)).PatientIds.Count;

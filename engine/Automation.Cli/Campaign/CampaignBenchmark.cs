@@ -202,12 +202,15 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         var provisioned = await BenchmarkRecipients.ProvisionAsync(recipients, population, settings.Method, clock, cancellationToken).ConfigureAwait(false);
         var definition = await PublishAsync(provider.GetRequiredService<WorkflowDefinitionService>(), store, cancellationToken).ConfigureAwait(false);
         // Setup's garbage (the provisioning above, then the segment index) goes back before the next big structure
-        // is built: the segment index, then the patient source's index at the start of the run.
+        // is built: the segment index, then the patient directory's index.
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         var members = await AudienceAsync(provider, population, clock, cancellationToken).ConfigureAwait(false);
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+
+        // As the server does at start (PatientIndexWarmUp): the patient directory is indexed before the journey runs.
+        var indexed = await ((NdjsonPatientDataSource)provider.GetRequiredService<IPatientDataSource>()).WarmUpAsync().ConfigureAwait(false);
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"setup: {provisioned} addresses given {settings.Method}, journey {definition.DefinitionId} v{definition.Version} published, audience {members.Count} ({Stopwatch.GetElapsedTime(setup).TotalSeconds:F1} s, not measured)")).ConfigureAwait(false);
+            $"setup: {provisioned} addresses given {settings.Method}, journey {definition.DefinitionId} v{definition.Version} published, audience {members.Count}, {indexed} patients indexed ({Stopwatch.GetElapsedTime(setup).TotalSeconds:F1} s, not measured)")).ConfigureAwait(false);
 
         var latency = new LatencyRecorder();
         smtp.MessageReceived += message => latency.Received(message.MessageId);

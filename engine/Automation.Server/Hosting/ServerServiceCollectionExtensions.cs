@@ -97,6 +97,7 @@ internal static class ServerServiceCollectionExtensions
         services.AddSingleton<Fhir.NotificationSignal>();
         services.AddSingleton<Fhir.NotificationIntake>();
         services.AddHostedService<Fhir.NotificationProcessor>();
+        services.AddHostedService<Fhir.PatientIndexWarmUp>(); // after the demo bootstrap, which writes the patients
         builder.AddConsentAndEngagement();
         services.AddHealthChecks().AddCheck<StoreHealthCheck>("store", tags: ["ready"]);
         return builder;
