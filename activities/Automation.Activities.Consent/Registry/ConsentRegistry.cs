@@ -2,13 +2,15 @@ using System.Security.Cryptography;
 using Automation.Activities.Consent.Records;
 using Automation.Activities.Fhir.Patients;
 using Automation.Engine.Audit;
+using Automation.Engine.Persistence;
 
 namespace Automation.Activities.Consent.Registry;
 
 /// <summary>
 /// The consent registry: our opt-in/opt-out records (read fresh on every check, never cached, so an unsubscribe is seen
 /// by the very next check on any node) combined with the patient's FHIR Consent facts by
-/// <see cref="ConsentEvaluator"/>. Recording is audited as <see cref="AuditActions.ConsentRecorded"/>.
+/// <see cref="ConsentEvaluator"/>. Checks made at the same time (the instances of a batch) share one read of their
+/// records. Recording is audited as <see cref="AuditActions.ConsentRecorded"/>.
 /// </summary>
 public sealed class ConsentRegistry
 {
@@ -16,6 +18,7 @@ public sealed class ConsentRegistry
     private readonly TimeProvider timeProvider;
     private readonly IAuditLog audit;
     private readonly PatientIdHasher hasher;
+    private readonly RequestCoalescer<string, IReadOnlyList<ConsentRecord>> recordReads;
 
     /// <summary>Creates the registry.</summary>
     /// <param name="store">The record store (migrated).</param>
@@ -32,6 +35,7 @@ public sealed class ConsentRegistry
         this.timeProvider = timeProvider;
         this.audit = audit;
         this.hasher = hasher;
+        recordReads = new RequestCoalescer<string, IReadOnlyList<ConsentRecord>>(ReadRecordsAsync);
     }
 
     /// <summary>Decides a check now, from <paramref name="consents"/> and the patient's stored records.</summary>
@@ -44,7 +48,7 @@ public sealed class ConsentRegistry
     /// <exception cref="ArgumentException">The patient id is empty, or the purpose or channel is malformed.</exception>
     public async Task<ConsentDecision> CheckAsync(string patientId, IReadOnlyList<ConsentFact> consents, string purpose, string channel, CancellationToken cancellationToken = default)
     {
-        var records = await store.ListAsync(BareId(patientId), cancellationToken).ConfigureAwait(false);
+        var records = await recordReads.ExecuteAsync(BareId(patientId), cancellationToken).ConfigureAwait(false);
         return ConsentEvaluator.Decide(purpose, channel, consents, records, timeProvider.GetUtcNow());
     }
 
@@ -60,6 +64,12 @@ public sealed class ConsentRegistry
         var records = await store.ListManyAsync(patients.Select(p => p.PatientId).Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
         return patients.Select(p => ConsentEvaluator.Decide(purpose, channel, p.Consents, records.TryGetValue(p.PatientId, out var list) ? list : [], now)).ToList();
+    }
+
+    private async Task<IReadOnlyList<IReadOnlyList<ConsentRecord>>> ReadRecordsAsync(IReadOnlyList<string> patientIds, CancellationToken cancellationToken)
+    {
+        var found = await store.ListManyAsync(patientIds.Distinct(StringComparer.Ordinal).ToList(), cancellationToken).ConfigureAwait(false);
+        return [.. patientIds.Select(id => found.TryGetValue(id, out var list) ? (IReadOnlyList<ConsentRecord>)list : [])];
     }
 
     /// <summary>The patient's records, oldest first.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Automation.Activities.SecureSend.Policies;
+using Automation.Engine.Persistence;
 using MimeKit.Cryptography;
 using Org.BouncyCastle.Bcpg.OpenPgp;
 using Org.BouncyCastle.X509;
@@ -10,7 +11,8 @@ namespace Automation.Activities.SecureSend.Recipients;
 /// The recipient directory as the send path uses it: imports are checked and stored, and lookups return the recipient's
 /// capabilities with ready-to-use encryption objects (a <see cref="CmsRecipient"/> set to AES-256, a parsed
 /// <see cref="PgpPublicKey"/>). Lookups are cached for <see cref="CacheLifetime"/> so BouncyCastle parses and validates a
-/// key once, not per message; imports through this instance invalidate the entry at once.
+/// key once, not per message; imports through this instance invalidate the entry at once. Lookups that miss the cache
+/// at the same time (the sends of a batch) share one read of the tables.
 /// </summary>
 public sealed class RecipientDirectory
 {
@@ -19,6 +21,7 @@ public sealed class RecipientDirectory
     private readonly PgpKeyImporter pgpImporter;
     private readonly TimeProvider timeProvider;
     private readonly ConcurrentDictionary<string, (ResolvedRecipient Recipient, DateTimeOffset LoadedAt)> cache = new(StringComparer.Ordinal);
+    private readonly RequestCoalescer<string, RecipientRecord> reads;
 
     /// <summary>Creates the directory.</summary>
     /// <param name="store">The tables.</param>
@@ -30,6 +33,7 @@ public sealed class RecipientDirectory
         this.certificateImporter = certificateImporter;
         this.timeProvider = timeProvider;
         pgpImporter = new PgpKeyImporter(timeProvider);
+        reads = new RequestCoalescer<string, RecipientRecord>(store.GetManyAsync);
     }
 
     /// <summary>How long a lookup is reused before the tables are read again (changes made by another process show
@@ -134,7 +138,7 @@ public sealed class RecipientDirectory
             return cached.Recipient;
         }
 
-        var record = await store.GetAsync(address, cancellationToken).ConfigureAwait(false);
+        var record = await reads.ExecuteAsync(address, cancellationToken).ConfigureAwait(false);
         var resolved = Resolve(record, now);
         if (cache.Count >= MaxCachedAddresses)
         {

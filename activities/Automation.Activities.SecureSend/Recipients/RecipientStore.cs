@@ -170,24 +170,55 @@ public abstract class RecipientStore
     public async Task<RecipientRecord> GetAsync(string address, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(address);
+        return (await GetManyAsync([address], cancellationToken).ConfigureAwait(false))[0];
+    }
 
-        // Every send reads this: one round trip with four result sets.
+    /// <summary>Reads everything on file for several addresses and their domains in one round trip (the sends of a
+    /// batch resolve their recipients together).</summary>
+    /// <param name="addresses">Normalised addresses; repeats are allowed.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>One record per address, in the order given.</returns>
+    public async Task<IReadOnlyList<RecipientRecord>> GetManyAsync(IReadOnlyList<string> addresses, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        if (addresses.Count == 0)
+        {
+            return [];
+        }
+
+        var distinct = addresses.Distinct(StringComparer.Ordinal).ToList();
+        var domains = distinct.Select(RecipientAddress.DomainOf).Distinct(StringComparer.Ordinal).ToList();
+
+        // IN lists rather than arrays: the same SQL serves SQLite and PostgreSQL.
+        var parameters = distinct.Select((a, i) => ("a" + i, (object?)a)).Concat(domains.Select((d, i) => ("d" + i, (object?)d))).ToArray();
+        var inAddresses = string.Join(", ", distinct.Select((_, i) => "@a" + i));
+        var inDomains = string.Join(", ", domains.Select((_, i) => "@d" + i));
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, $"""
-            {CertificatesSql} WHERE address = @a ORDER BY address, not_after;
-            {KeysSql} WHERE address = @a ORDER BY address, key_id;
-            SELECT COUNT(*) FROM securesend_portal_enrolment WHERE address = @a;
-            SELECT COALESCE(MAX(require_tls), 0) FROM securesend_domains WHERE domain = @d;
-            """, [("a", address), ("d", RecipientAddress.DomainOf(address))]);
+            {CertificatesSql} WHERE address IN ({inAddresses}) ORDER BY address, not_after;
+            {KeysSql} WHERE address IN ({inAddresses}) ORDER BY address, key_id;
+            SELECT address FROM securesend_portal_enrolment WHERE address IN ({inAddresses});
+            SELECT domain, require_tls FROM securesend_domains WHERE domain IN ({inDomains});
+            """, parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var certificates = await ReadCertificatesAsync(reader, cancellationToken).ConfigureAwait(false);
+        var certificates = (await ReadCertificatesAsync(reader, cancellationToken).ConfigureAwait(false)).ToLookup(c => c.Address, StringComparer.Ordinal);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        var keys = await ReadKeysAsync(reader, cancellationToken).ConfigureAwait(false);
+        var keys = (await ReadKeysAsync(reader, cancellationToken).ConfigureAwait(false)).ToLookup(k => k.Address, StringComparer.Ordinal);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        var enrolled = await ReadScalarAsync(reader, cancellationToken).ConfigureAwait(false) > 0;
+        var enrolled = new HashSet<string>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            enrolled.Add(reader.GetString(0));
+        }
+
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        var requireTls = await ReadScalarAsync(reader, cancellationToken).ConfigureAwait(false) > 0;
-        return new RecipientRecord(address, certificates, keys, enrolled, requireTls);
+        var requireTls = new Dictionary<string, bool>(StringComparer.Ordinal);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            requireTls[reader.GetString(0)] = Convert.ToInt64(reader.GetValue(1), System.Globalization.CultureInfo.InvariantCulture) != 0;
+        }
+
+        return [.. addresses.Select(a => new RecipientRecord(a, [.. certificates[a]], [.. keys[a]], enrolled.Contains(a), requireTls.GetValueOrDefault(RecipientAddress.DomainOf(a))))];
     }
 
     /// <summary>Lists every address on file, with its entries, ordered by address.</summary>
@@ -282,11 +313,6 @@ public abstract class RecipientStore
 
         return list;
     }
-
-    private static async Task<long> ReadScalarAsync(DbDataReader reader, CancellationToken cancellationToken) =>
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false) && !reader.IsDBNull(0)
-            ? Convert.ToInt64(reader.GetValue(0), System.Globalization.CultureInfo.InvariantCulture)
-            : 0;
 
     private static async Task<int> ExecuteAsync(DbConnection connection, string sql, (string, object?)[] parameters, CancellationToken cancellationToken)
     {

@@ -1,8 +1,10 @@
+using Automation.Engine.Persistence;
 using Npgsql;
 
 namespace Automation.Activities.SecureSend.Tracking;
 
-/// <summary>Tracked messages and engagement events in PostgreSQL.</summary>
+/// <summary>Tracked messages and engagement events in PostgreSQL. Message records and frequency-cap counts requested at
+/// the same time (the sends of a batch) are written and counted with one statement per batch.</summary>
 public sealed class PostgresTrackingStore : ITrackingStore, IAsyncDisposable
 {
     private const string Schema = """
@@ -28,8 +30,16 @@ public sealed class PostgresTrackingStore : ITrackingStore, IAsyncDisposable
         CREATE INDEX IF NOT EXISTS ix_engagement_events_patient ON engagement_events (patient_id, at);
         """;
 
+    private const string InsertMessagesSql = $"""
+        INSERT INTO tracked_messages ({TrackingColumns.Message})
+        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::bigint[])
+        ON CONFLICT (message_id) DO NOTHING RETURNING message_id
+        """;
+
     private readonly NpgsqlDataSource dataSource;
     private readonly bool ownsDataSource;
+    private readonly RequestCoalescer<TrackedMessageRecord, bool> saves;
+    private readonly RequestCoalescer<CountRequest, int> counts;
 
     /// <summary>Creates the store with a connection pool of its own.</summary>
     /// <param name="connectionString">An Npgsql connection string.</param>
@@ -39,6 +49,8 @@ public sealed class PostgresTrackingStore : ITrackingStore, IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         dataSource = NpgsqlDataSource.Create(connectionString);
         ownsDataSource = true;
+        saves = new RequestCoalescer<TrackedMessageRecord, bool>(SaveMessagesAsync);
+        counts = new RequestCoalescer<CountRequest, int>(CountMessagesAsync);
     }
 
     /// <summary>Creates the store on a connection pool it shares with other stores; the caller disposes the pool.</summary>
@@ -47,6 +59,8 @@ public sealed class PostgresTrackingStore : ITrackingStore, IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         this.dataSource = dataSource;
+        saves = new RequestCoalescer<TrackedMessageRecord, bool>(SaveMessagesAsync);
+        counts = new RequestCoalescer<CountRequest, int>(CountMessagesAsync);
     }
 
     /// <inheritdoc />
@@ -57,18 +71,10 @@ public sealed class PostgresTrackingStore : ITrackingStore, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async Task<bool> SaveMessageAsync(TrackedMessageRecord message, CancellationToken cancellationToken = default)
+    public Task<bool> SaveMessageAsync(TrackedMessageRecord message, CancellationToken cancellationToken = default)
     {
         TrackingColumns.Check(message);
-        await using var command = dataSource.CreateCommand($"INSERT INTO tracked_messages ({TrackingColumns.Message}) VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (message_id) DO NOTHING");
-        command.Parameters.AddWithValue(message.MessageId);
-        command.Parameters.AddWithValue(message.PatientId);
-        command.Parameters.AddWithValue(message.InstanceId);
-        command.Parameters.AddWithValue(message.DefinitionId);
-        command.Parameters.AddWithValue(message.Purpose);
-        command.Parameters.AddWithValue(TrackingColumns.Links(message.Links));
-        command.Parameters.AddWithValue(TrackingColumns.ToMicros(message.SentAt));
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        return saves.ExecuteAsync(message, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -105,17 +111,53 @@ public sealed class PostgresTrackingStore : ITrackingStore, IAsyncDisposable
             [patientId, TrackingColumns.ToMicros(since)], TrackingColumns.ReadEvent, cancellationToken).ConfigureAwait(false);
 
     /// <inheritdoc />
-    public async Task<int> CountMessagesAsync(string patientId, string purpose, DateTimeOffset since, string? exceptMessageId = null, CancellationToken cancellationToken = default)
+    public Task<int> CountMessagesAsync(string patientId, string purpose, DateTimeOffset since, string? exceptMessageId = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(patientId);
         ArgumentNullException.ThrowIfNull(purpose);
-        var found = await QueryAsync("SELECT COUNT(*) FROM tracked_messages WHERE patient_id = $1 AND sent_at >= $2 AND lower(purpose) = lower($3) AND message_id <> $4",
-            [patientId, TrackingColumns.ToMicros(since), purpose, exceptMessageId ?? ""], r => r.GetInt64(0), cancellationToken).ConfigureAwait(false);
-        return (int)found[0];
+        return counts.ExecuteAsync(new CountRequest(patientId, purpose, since, exceptMessageId), cancellationToken);
     }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => ownsDataSource ? dataSource.DisposeAsync() : ValueTask.CompletedTask;
+
+    // A message id repeated in one batch is inserted once: its first request gets true, as if they had come one by one.
+    private async Task<IReadOnlyList<bool>> SaveMessagesAsync(IReadOnlyList<TrackedMessageRecord> messages, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(InsertMessagesSql);
+        command.Parameters.AddWithValue(messages.Select(m => m.MessageId).ToArray());
+        command.Parameters.AddWithValue(messages.Select(m => m.PatientId).ToArray());
+        command.Parameters.AddWithValue(messages.Select(m => m.InstanceId).ToArray());
+        command.Parameters.AddWithValue(messages.Select(m => m.DefinitionId).ToArray());
+        command.Parameters.AddWithValue(messages.Select(m => m.Purpose).ToArray());
+        command.Parameters.AddWithValue(messages.Select(m => TrackingColumns.Links(m.Links)).ToArray());
+        command.Parameters.AddWithValue(messages.Select(m => TrackingColumns.ToMicros(m.SentAt)).ToArray());
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                inserted.Add(reader.GetString(0));
+            }
+        }
+
+        return [.. messages.Select(m => inserted.Remove(m.MessageId))];
+    }
+
+    // One read of the patients' messages since the earliest window asked; each request then counts its own.
+    private async Task<IReadOnlyList<int>> CountMessagesAsync(IReadOnlyList<CountRequest> requests, CancellationToken cancellationToken)
+    {
+        var sent = await QueryAsync("SELECT patient_id, message_id, purpose, sent_at FROM tracked_messages WHERE patient_id = ANY($1) AND sent_at >= $2",
+            [requests.Select(r => r.PatientId).Distinct(StringComparer.Ordinal).ToArray(), TrackingColumns.ToMicros(requests.Min(r => r.Since))],
+            r => (PatientId: r.GetString(0), MessageId: r.GetString(1), Purpose: r.GetString(2), SentAt: r.GetInt64(3)), cancellationToken).ConfigureAwait(false);
+        var byPatient = sent.ToLookup(m => m.PatientId, StringComparer.Ordinal);
+        return [.. requests.Select(request => byPatient[request.PatientId].Count(m =>
+            m.SentAt >= TrackingColumns.ToMicros(request.Since)
+            && string.Equals(m.Purpose, request.Purpose, StringComparison.OrdinalIgnoreCase)
+            && m.MessageId != (request.ExceptMessageId ?? "")))];
+    }
+
+    private sealed record CountRequest(string PatientId, string Purpose, DateTimeOffset Since, string? ExceptMessageId);
 
     private async Task<List<T>> QueryAsync<T>(string sql, object[] values, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken)
     {

@@ -23,6 +23,7 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
     private readonly SemaphoreSlim _lockConnections; // never disposed: a lock released after the store's disposal still returns its slot
     private readonly string? _searchSchema;
     private readonly StateCodec _codec;
+    private readonly RequestCoalescer<string, StoredState?> _instanceReads;
 
     /// <summary>Creates the store with its own connection pool.</summary>
     /// <param name="connectionString">An Npgsql connection string; <c>Search Path</c> selects the schema.</param>
@@ -40,6 +41,7 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         _codec = new StateCodec(phi);
+        _instanceReads = new RequestCoalescer<string, StoredState?>(ReadInstancesAsync);
         _searchSchema = PostgresCommands.SearchSchema(dataSource);
         _dataSource = dataSource;
 
@@ -328,18 +330,35 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
     public async Task<WorkflowState?> GetInstanceAsync(string instanceId, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instanceId);
-        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, "SELECT revision, state FROM instances WHERE id = $1", Text(instanceId));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+
+        // Reads made at the same time (a batch of timers resuming) share one statement; each caller decodes its own.
+        if (await _instanceReads.ExecuteAsync(instanceId, cancellationToken).ConfigureAwait(false) is not { } stored)
         {
             return null;
         }
 
-        var state = _codec.Decode(instanceId, await reader.GetFieldValueAsync<byte[]>(1, cancellationToken).ConfigureAwait(false));
-        state.Revision = reader.GetInt64(0);
+        var state = _codec.Decode(instanceId, stored.State);
+        state.Revision = stored.Revision;
         return state;
     }
+
+    private async Task<IReadOnlyList<StoredState?>> ReadInstancesAsync(IReadOnlyList<string> instanceIds, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, StoredState>(instanceIds.Count, StringComparer.Ordinal);
+        await using (var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false))
+        await using (var command = Command(connection, null, "SELECT id, revision, state FROM instances WHERE id = ANY($1)", TextArray([.. instanceIds.Distinct(StringComparer.Ordinal)])))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            {
+                found[reader.GetString(0)] = new StoredState(reader.GetInt64(1), await reader.GetFieldValueAsync<byte[]>(2, cancellationToken).ConfigureAwait(false));
+            }
+        }
+
+        return [.. instanceIds.Select(id => found.TryGetValue(id, out var stored) ? stored : null)];
+    }
+
+    private sealed record StoredState(long Revision, byte[] State);
 
     /// <inheritdoc />
     public async Task<InstancePage> ListInstancesAsync(InstanceQuery query, CancellationToken cancellationToken = default)

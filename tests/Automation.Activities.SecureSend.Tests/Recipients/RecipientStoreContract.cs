@@ -81,6 +81,46 @@ public abstract class RecipientStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task GetMany_GivesEachAddressItsOwnRecord_InTheOrderAsked_RepeatsAndUnknownsIncluded()
+    {
+        var directory = Directory;
+        await directory.ImportCertificateAsync(System.Text.Encoding.ASCII.GetBytes(Tools.SmimeRecipient("cert@one.org").CertificatePem), null);
+        await directory.EnrollPortalAsync("portal@two.org");
+        await directory.SetDomainTlsAsync("two.org", true);
+
+        var records = await Store.GetManyAsync(["portal@two.org", "nobody@one.org", "cert@one.org", "portal@two.org"]);
+
+        Assert.Equal(["portal@two.org", "nobody@one.org", "cert@one.org", "portal@two.org"], records.Select(r => r.Address));
+        Assert.Equal([false, false, true, false], records.Select(r => r.Certificates.Count == 1));
+        Assert.Equal([true, false, false, true], records.Select(r => r.PortalEnrolled));
+        Assert.Equal([true, false, false, true], records.Select(r => r.DomainRequiresTls));
+        Assert.All(records, r => Assert.Empty(r.PgpKeys));
+        Assert.Empty(await Store.GetManyAsync([]));
+    }
+
+    [Fact]
+    public async Task ConcurrentResolves_EachGetTheirOwnRecipient()
+    {
+        var directory = Directory;
+        var addresses = Enumerable.Range(0, 12).Select(i => $"r{i}@many.org").ToList();
+        foreach (var address in addresses.Where((_, i) => i % 3 == 0))
+        {
+            await directory.ImportCertificateAsync(System.Text.Encoding.ASCII.GetBytes(Tools.SmimeRecipient(address).CertificatePem), null);
+        }
+
+        foreach (var address in addresses.Where((_, i) => i % 3 == 1))
+        {
+            await directory.EnrollPortalAsync(address);
+        }
+
+        var resolved = await Task.WhenAll(addresses.Select(a => Task.Run(() => directory.ResolveAsync(a))));
+
+        Assert.Equal(addresses, resolved.Select(r => r.Address));
+        Assert.Equal(addresses.Select((_, i) => i % 3 == 0), resolved.Select(r => r.Capabilities.HasSmimeCertificate));
+        Assert.Equal(addresses.Select((_, i) => i % 3 == 1), resolved.Select(r => r.Capabilities.PortalEnrolled));
+    }
+
+    [Fact]
     public async Task ImportCertificate_Twice_ReplacesNotDuplicates()
     {
         var pem = System.Text.Encoding.ASCII.GetBytes(Tools.SmimeRecipient("twice@example.org").CertificatePem);

@@ -87,6 +87,31 @@ public abstract class TrackingStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ConcurrentSavesAndCounts_EachCallerGetsItsOwnAnswer()
+    {
+        // Forty sends at once for four patients, each id twice: exactly one save of an id reports it new.
+        var saves = Enumerable.Range(0, 80).Select(i => Task.Run(() => store.SaveMessageAsync(Message("k" + (i % 40)) with
+        {
+            PatientId = $"q{i % 40 % 4}-{suffix}", SentAt = T0.AddDays(-(i % 40 % 10)), Purpose = i % 40 % 5 == 0 ? "treatment" : "marketing",
+        }))).ToList();
+        var saved = await Task.WhenAll(saves);
+        Assert.Equal(40, saved.Count(inserted => inserted));
+        Assert.All(Enumerable.Range(0, 40), id => Assert.Equal(1, saved.Where((_, i) => i % 40 == id).Count(inserted => inserted)));
+
+        // Counted at once, each with its own patient, window and exception, against the same counts made one by one.
+        var requests = Enumerable.Range(0, 32).Select(i => (Patient: $"q{i % 4}-{suffix}", Since: T0.AddDays(-(i % 8) - 0.5), Except: i % 3 == 0 ? "k" + (i % 4) + suffix : null)).ToList();
+        var together = await Task.WhenAll(requests.Select(r => Task.Run(() => store.CountMessagesAsync(r.Patient, "marketing", r.Since, r.Except))));
+        var alone = new List<int>();
+        foreach (var r in requests)
+        {
+            alone.Add(await store.CountMessagesAsync(r.Patient, "MARKETING", r.Since, r.Except));
+        }
+
+        Assert.Equal(alone, together);
+        Assert.Contains(together, count => count > 1);
+    }
+
+    [Fact]
     public async Task AddEventAsync_UnknownType_ThrowsAndWritesNothing()
     {
         var bad = Event("e9", "m9" + suffix, "bounce", 1);
