@@ -664,6 +664,43 @@ public abstract class WorkflowStoreContractTests
     }
 
     [Fact]
+    public async Task CommitBatchAsync_ManyExistingInstances_EachGetsItsOwnValues_AndConcurrentReadsGetTheirOwnState()
+    {
+        // Arrange: twelve suspended instances, then one batch moving each to a state of its own.
+        var definitionId = Id("def");
+        var states = Enumerable.Range(0, 12).Select(i => State(Id("wi"), definitionId, Now().AddMinutes(-i), WorkflowStatus.Suspended, correlationId: "c" + i)).ToList();
+        await Store.CommitBatchAsync(states.ConvertAll(state => NewCommit(state, journalEntries: 1)));
+        var finishedAt = Now();
+        for (var i = 0; i < states.Count; i++)
+        {
+            states[i].Status = i % 2 == 0 ? WorkflowStatus.Finished : WorkflowStatus.Faulted;
+            states[i].CorrelationId = i % 3 == 0 ? null : "moved-" + i;
+            states[i].FinishedAt = finishedAt.AddSeconds(i);
+            states[i].Variables["step"] = i;
+        }
+
+        // Act
+        await Store.CommitBatchAsync(states.ConvertAll(state => new WorkflowCommit(state, 1, Journal(1, firstSequence: 2))));
+        var read = await Task.WhenAll(states.Select(state => Task.Run(() => Store.GetInstanceAsync(state.InstanceId))));
+
+        // Assert
+        for (var i = 0; i < states.Count; i++)
+        {
+            var stored = Assert.IsType<WorkflowState>(read[i]);
+            Assert.Equal(states[i].InstanceId, stored.InstanceId);
+            Assert.Equal(2, stored.Revision);
+            Assert.Equal(states[i].Status, stored.Status);
+            Assert.Equal(states[i].CorrelationId, stored.CorrelationId);
+            Assert.Equal(finishedAt.AddSeconds(i).ToUnixTimeMilliseconds(), stored.FinishedAt?.ToUnixTimeMilliseconds());
+            Assert.Equal(i, Convert.ToInt32(stored.Variables["step"], System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var page = await Store.ListInstancesAsync(new InstanceQuery { DefinitionId = definitionId });
+        Assert.Equal(6, page.Items.Count(item => item.Status == WorkflowStatus.Finished));
+        Assert.Null(await Store.GetInstanceAsync(Id("missing")));
+    }
+
+    [Fact]
     public async Task CommitBatchAsync_SameInstanceCreatedThenUpdated_AppliesInOrder()
     {
         // Arrange

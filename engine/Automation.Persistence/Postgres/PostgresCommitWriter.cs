@@ -29,6 +29,17 @@ internal static class PostgresCommitWriter
         WHERE id = $1 AND revision = $13
         """;
 
+    private const string UpdateInstancesSql = """
+        UPDATE instances AS i SET definition_id = u.definition_id, definition_version_id = u.definition_version_id, version = u.version,
+            status = u.status, correlation_id = u.correlation_id, incident_count = u.incident_count, created_at = u.created_at,
+            updated_at = u.updated_at, finished_at = u.finished_at, revision = u.revision, state = u.state
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::text[], $7::integer[], $8::timestamptz[], $9::timestamptz[],
+                    $10::timestamptz[], $11::bigint[], $12::bytea[], $13::bigint[])
+            AS u(id, definition_id, definition_version_id, version, status, correlation_id, incident_count, created_at, updated_at, finished_at, revision, state, expected)
+        WHERE i.id = u.id AND i.revision = u.expected
+        RETURNING i.id
+        """;
+
     private const string InsertBookmarksSql = """
         INSERT INTO bookmarks (id, instance_id, activity_id, activity_node_id, name, hash, correlation_id, payload, resume_at, created_at)
         SELECT b.id, $1, b.activity_id, b.activity_node_id, b.name, b.hash, b.correlation_id, b.payload, b.resume_at, b.created_at
@@ -165,32 +176,46 @@ internal static class PostgresCommitWriter
         return false;
     }
 
+    // One statement for every existing instance of the batch: a row whose revision moved on is not updated, and the
+    // first such instance is reported (the caller rolls the whole batch back).
     private static async Task UpdateExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<WorkflowCommit> commits, StateCodec codec, CancellationToken cancellationToken)
     {
-        await using var batch = new NpgsqlBatch(connection, transaction);
-        var updated = new List<WorkflowCommit>();
-        foreach (var commit in commits)
-        {
-            if (commit.ExpectedRevision > 0)
-            {
-                updated.Add(commit);
-                batch.BatchCommands.Add(BatchCommand(UpdateInstanceSql, [.. InstanceParameters(commit.State, commit.ExpectedRevision + 1, codec), Long(commit.ExpectedRevision)]));
-            }
-        }
-
+        var updated = commits.Where(commit => commit.ExpectedRevision > 0).ToList();
         if (updated.Count == 0)
         {
             return;
         }
 
-        batch.BatchCommands.Add(BatchCommand("DELETE FROM bookmarks WHERE instance_id = ANY($1)", TextArray([.. updated.Select(commit => commit.State.InstanceId)])));
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        for (var i = 0; i < updated.Count; i++)
+        var states = updated.ConvertAll(commit => commit.State);
+        await using var batch = new NpgsqlBatch(connection, transaction);
+        batch.BatchCommands.Add(BatchCommand(
+            UpdateInstancesSql,
+            TextArray([.. states.Select(s => s.InstanceId)]),
+            TextArray([.. states.Select(s => s.DefinitionId)]),
+            TextArray([.. states.Select(s => s.DefinitionVersionId)]),
+            IntArray([.. states.Select(s => s.DefinitionVersion)]),
+            TextArray([.. states.Select(s => StoreValues.Name(s.Status))]),
+            TextArray([.. states.Select(s => s.CorrelationId)]),
+            IntArray([.. states.Select(s => s.Incidents.Count)]),
+            TimeArray([.. states.Select(s => (DateTimeOffset?)s.CreatedAt)]),
+            TimeArray([.. states.Select(s => (DateTimeOffset?)s.UpdatedAt)]),
+            TimeArray([.. states.Select(s => s.FinishedAt)]),
+            LongArray([.. updated.Select(commit => commit.ExpectedRevision + 1)]),
+            new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Bytea, Value = updated.ConvertAll(commit => codec.Encode(commit.State, commit.ExpectedRevision + 1)).ToArray() },
+            LongArray([.. updated.Select(commit => commit.ExpectedRevision)])));
+        batch.BatchCommands.Add(BatchCommand("DELETE FROM bookmarks WHERE instance_id = ANY($1)", TextArray([.. states.Select(s => s.InstanceId)])));
+        var written = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (batch.BatchCommands[i].RecordsAffected != 1)
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                throw new WorkflowConcurrencyException(updated[i].State.InstanceId, updated[i].ExpectedRevision);
+                written.Add(reader.GetString(0));
             }
+        }
+
+        if (updated.Find(commit => !written.Contains(commit.State.InstanceId)) is { } stale)
+        {
+            throw new WorkflowConcurrencyException(stale.State.InstanceId, stale.ExpectedRevision);
         }
     }
 
