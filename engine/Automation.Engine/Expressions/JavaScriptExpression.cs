@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Acornima.Ast;
+using Automation.Engine.Execution;
 using Jint;
 using Jint.Native;
 using Jint.Native.Json;
@@ -26,6 +27,12 @@ internal sealed partial class JavaScriptExpression : CompiledExpression
 
     private const int MaxCachedScripts = 10_000;
 
+    private static readonly HashSet<string> ObjectMembers = new(StringComparer.Ordinal)
+    {
+        "constructor", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "toString", "toLocaleString", "valueOf",
+        "__proto__", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__",
+    };
+
     private static readonly ConcurrentDictionary<string, Prepared<Script>> Cache = new(StringComparer.Ordinal);
     private static readonly Prepared<Script> PreparedPrelude = Jint.Engine.PrepareScript(Prelude, strict: true);
 
@@ -35,14 +42,19 @@ internal sealed partial class JavaScriptExpression : CompiledExpression
     private readonly JavaScriptPath? path;
     private readonly Globals globals;
 
-    private JavaScriptExpression(Prepared<Script> script, JavaScriptOptions options, string inputName, JavaScriptPath? path, Globals globals)
+    private JavaScriptExpression(Prepared<Script> script, JavaScriptOptions options, string inputName, JavaScriptPath? path, Globals globals, IReadOnlySet<string>? outputKeys)
     {
         this.script = script;
         this.options = options;
         this.inputName = inputName;
         this.path = path;
         this.globals = globals;
+        OutputKeys = outputKeys;
     }
+
+    /// <summary>The activity outputs the script can reach, when it names each of them literally (<c>outputs.send</c>,
+    /// <c>outputs['send-1']</c>); <c>null</c> when it may reach any (every output is converted for Jint then).</summary>
+    internal IReadOnlySet<string>? OutputKeys { get; }
 
     // The instance values a script can name; only those it names are converted for Jint (a patient context in the
     // outputs is large, and most scripts never read it).
@@ -67,7 +79,9 @@ internal sealed partial class JavaScriptExpression : CompiledExpression
             }
 
             var prepared = Cache.GetOrAdd(source, static text => Jint.Engine.PrepareScript(text, strict: true, options: Preparation));
-            return new JavaScriptExpression(prepared, options, inputName, JavaScriptPath.TryParse(source), GlobalsNamedIn(source));
+            var globals = GlobalsNamedIn(source);
+            var outputKeys = globals.HasFlag(Globals.Outputs) && !DynamicGlobalAccess().IsMatch(source) ? OutputKeysNamedIn(source) : null;
+            return new JavaScriptExpression(prepared, options, inputName, JavaScriptPath.TryParse(source), globals, outputKeys);
         }
         catch (Exception exception) when (exception is not OutOfMemoryException)
         {
@@ -95,7 +109,7 @@ internal sealed partial class JavaScriptExpression : CompiledExpression
             var state = context.State;
             engine.SetValue("variables", globals.HasFlag(Globals.Variables) ? parser.Parse(System.Text.Json.JsonSerializer.Serialize(state.Variables)) : new JsObject(engine));
             engine.SetValue("input", globals.HasFlag(Globals.Input) ? parser.Parse(System.Text.Json.JsonSerializer.Serialize(state.Input)) : new JsObject(engine));
-            engine.SetValue("outputs", globals.HasFlag(Globals.Outputs) ? parser.Parse(System.Text.Json.JsonSerializer.Serialize(state.Outputs)) : new JsObject(engine));
+            engine.SetValue("outputs", globals.HasFlag(Globals.Outputs) ? parser.Parse(System.Text.Json.JsonSerializer.Serialize(OutputsFor(state))) : new JsObject(engine));
             engine.SetValue("correlationId", state.CorrelationId is null ? JsValue.Null : new JsString(state.CorrelationId));
             engine.SetValue("workflowInstanceId", state.InstanceId);
             engine.SetValue("now", context.Now.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
@@ -140,6 +154,57 @@ internal sealed partial class JavaScriptExpression : CompiledExpression
 
         static bool Named(string text, string name) => Regex.IsMatch(text, @"(?<![\w$])" + name + @"(?![\w$])", RegexOptions.CultureInvariant);
     }
+
+    // The outputs a script names, when every mention of "outputs" is a literal member access; any other mention (a
+    // computed key, "outputs" passed along or written, or the word in a string) means all of them.
+    private static HashSet<string>? OutputKeysNamedIn(string source)
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (Match mention in OutputsMention().Matches(source))
+        {
+            var access = OutputsMemberAccess().Match(source, mention.Index);
+            if (!access.Success || access.Index != mention.Index)
+            {
+                return null;
+            }
+
+            var key = access.Groups["name"].Success ? access.Groups["name"].Value : access.Groups["key"].Value;
+            if (ObjectMembers.Contains(key))
+            {
+                return null; // outputs.hasOwnProperty('x') and the like look at every output
+            }
+
+            keys.Add(key);
+        }
+
+        return keys;
+    }
+
+    // A patient context in the outputs is large: only the outputs a script can reach are converted for Jint.
+    private Dictionary<string, Dictionary<string, object?>> OutputsFor(WorkflowState state)
+    {
+        if (OutputKeys is null)
+        {
+            return state.Outputs;
+        }
+
+        var reachable = new Dictionary<string, Dictionary<string, object?>>(OutputKeys.Count, StringComparer.Ordinal);
+        foreach (var key in OutputKeys)
+        {
+            if (state.Outputs.TryGetValue(key, out var output))
+            {
+                reachable[key] = output;
+            }
+        }
+
+        return reachable;
+    }
+
+    [GeneratedRegex(@"(?<![\w$])outputs(?![\w$])", RegexOptions.CultureInvariant)]
+    private static partial Regex OutputsMention();
+
+    [GeneratedRegex(@"\Goutputs\s*(?:\.\s*(?<name>[A-Za-z_$][\w$]*)|\[\s*(?<q>['""])(?<key>[^'""\\]*)\k<q>\s*\])", RegexOptions.CultureInvariant)]
+    private static partial Regex OutputsMemberAccess();
 
     [GeneratedRegex(@"(?<![\w$])(this|globalThis|eval|Function|Reflect|Object)(?![\w$])", RegexOptions.CultureInvariant)]
     private static partial Regex DynamicGlobalAccess();

@@ -120,4 +120,39 @@ public sealed class JavaScriptPathTests
         Assert.Equal("p-1/5", helper);
         Assert.Equal("Ada", computed);
     }
+
+    [Theory]
+    [InlineData("const s = outputs['send-a'] || outputs[\"send-b\"] || outputs.send_c; return s.MessageId;", "send-a,send-b,send_c")]
+    [InlineData("return input.patientId || (outputs.noshow && outputs.noshow.Result ? outputs.noshow.Result.patientId : null);", "noshow")]
+    [InlineData("return outputs . patient . Patient.firstName + outputs [ 'when' ].At;", "patient,when")]
+    [InlineData("return outputs[key];", null)]
+    [InlineData("return Object.keys(outputs).length;", null)]
+    [InlineData("return JSON.stringify(outputs);", null)]
+    [InlineData("return outputs?.patient;", null)]
+    [InlineData("return outputs.hasOwnProperty('patient');", null)]
+    [InlineData("return 'outputs';", null)]
+    [InlineData("return globalThis.outputs.patient;", null)]
+    [InlineData("return input.patientId;", null)]
+    public void OutputsAScriptNamesLiterally_AreAllItCanReach(string source, string? keys)
+    {
+        var expression = JavaScriptExpression.Compile(source, new JavaScriptOptions(), "x");
+
+        Assert.Equal(keys, expression.OutputKeys is null ? null : string.Join(",", expression.OutputKeys.Order(StringComparer.Ordinal)));
+    }
+
+    [Fact]
+    public void NarrowedOutputs_AnswerAsTheWholeOutputsDo()
+    {
+        var state = State();
+        state.Outputs["send-b"] = new Dictionary<string, object?>(StringComparer.Ordinal) { ["MessageId"] = "m-2" };
+
+        var narrowed = JavaScriptExpression.Compile("const s = outputs['send-a'] || outputs['send-b']; return s.MessageId + ' ' + outputs.patient.Patient.firstName;", new JavaScriptOptions(), "x");
+        var whole = JavaScriptExpression.Compile("const o = outputs; const s = o['send-a'] || o['send-b']; return s.MessageId + ' ' + o.patient.Patient.firstName;", new JavaScriptOptions(), "x");
+
+        Assert.NotNull(narrowed.OutputKeys);
+        Assert.Null(whole.OutputKeys);
+        Assert.Equal("m-2 Ada", narrowed.Evaluate(new ExpressionContext(state)));
+        Assert.Equal(whole.Evaluate(new ExpressionContext(state)), narrowed.Evaluate(new ExpressionContext(state)));
+        Assert.Equal(false, JavaScriptExpression.Compile("return outputs['send-a'] !== undefined;", new JavaScriptOptions(), "x").Evaluate(new ExpressionContext(state)));
+    }
 }
