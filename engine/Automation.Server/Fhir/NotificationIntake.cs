@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Automation.Engine.Persistence;
 using Automation.Persistence.Notifications;
 
 namespace Automation.Server.Fhir;
@@ -10,14 +11,25 @@ namespace Automation.Server.Fhir;
 /// holding its events has committed, so a 2xx still means durable. The subscription state (last event number, gaps)
 /// is read and updated inside that transaction under the inbox's row lock, which keeps it right across server nodes.
 /// </summary>
-internal sealed partial class NotificationIntake(INotificationInbox inbox, NotificationSignal signal, ILogger<NotificationIntake> logger)
+internal sealed partial class NotificationIntake
 {
     // Bounds one transaction's size (and so the wait of the last request in it).
     private const int MaxBatch = 256;
 
-    private readonly Lock sync = new();
-    private List<Arrival> queue = [];
-    private bool flushing;
+    private readonly INotificationInbox inbox;
+    private readonly NotificationSignal signal;
+    private readonly ILogger<NotificationIntake> logger;
+    private readonly RequestCoalescer<Arrival, NotificationReceipt> transactions;
+
+    public NotificationIntake(INotificationInbox inbox, NotificationSignal signal, ILogger<NotificationIntake> logger)
+    {
+        this.inbox = inbox;
+        this.signal = signal;
+        this.logger = logger;
+
+        // A failed transaction committed nothing; its notifications are retried one by one, so only a bad one gets a 5xx.
+        transactions = new RequestCoalescer<Arrival, NotificationReceipt>(AcceptBatchAsync, MaxBatch);
+    }
 
     /// <summary>Queues the notification for the next transaction and completes once it has committed.</summary>
     public Task<NotificationReceipt> AcceptAsync(string subscription, SubscriptionNotification notification, byte[] body, DateTimeOffset receivedAt)
@@ -25,84 +37,37 @@ internal sealed partial class NotificationIntake(INotificationInbox inbox, Notif
         var classicKey = notification.ClassicResource is { } resource
             ? $"resource:{resource.TypeName}/{resource.Id}/{resource.Meta?.VersionId ?? Convert.ToHexStringLower(SHA256.HashData(body))[..16]}"
             : null;
-        var arrival = new Arrival(subscription, notification, classicKey, receivedAt);
-        bool lead;
-        lock (sync)
-        {
-            queue.Add(arrival);
-            lead = !flushing;
-            flushing = true;
-        }
-
-        if (lead)
-        {
-            _ = Task.Run(FlushAsync);
-        }
-
-        return arrival.Receipt.Task;
+        return transactions.ExecuteAsync(new Arrival(subscription, notification, classicKey, receivedAt));
     }
 
-    private async Task FlushAsync()
+    private async Task<IReadOnlyList<NotificationReceipt>> AcceptBatchAsync(IReadOnlyList<Arrival> batch, CancellationToken cancellationToken)
     {
-        while (true)
+        var owners = new List<Arrival>();
+        var subscriptions = batch.Select(a => a.Subscription).Distinct(StringComparer.Ordinal).ToList();
+        var accepted = await inbox.AcceptAsync(subscriptions, states => Plan(batch, states, owners), cancellationToken).ConfigureAwait(false);
+        for (var i = 0; i < accepted.Count; i++)
         {
-            List<Arrival> batch;
-            lock (sync)
+            if (accepted[i])
             {
-                if (queue.Count == 0)
-                {
-                    flushing = false;
-                    return;
-                }
-
-                if (queue.Count <= MaxBatch)
-                {
-                    (batch, queue) = (queue, []);
-                }
-                else
-                {
-                    batch = queue.GetRange(0, MaxBatch);
-                    queue.RemoveRange(0, MaxBatch);
-                }
-            }
-
-            try
-            {
-                var owners = new List<Arrival>();
-                var subscriptions = batch.Select(a => a.Subscription).Distinct(StringComparer.Ordinal).ToList();
-                var accepted = await inbox.AcceptAsync(subscriptions, states => Plan(batch, states, owners), CancellationToken.None).ConfigureAwait(false);
-                for (var i = 0; i < accepted.Count; i++)
-                {
-                    if (accepted[i])
-                    {
-                        owners[i].Accepted++;
-                    }
-                }
-
-                if (accepted.Contains(true))
-                {
-                    signal.Raise();
-                }
-
-                foreach (var arrival in batch)
-                {
-                    LogReceived(logger, arrival.Subscription, arrival.Notification.Kind, arrival.Accepted);
-                    arrival.Receipt.TrySetResult(new NotificationReceipt(arrival.Notification.Kind, arrival.Accepted));
-                }
-            }
-            catch (Exception exception)
-            {
-                // Nothing of this batch committed: every sender gets a 5xx and retries.
-                foreach (var arrival in batch)
-                {
-                    arrival.Receipt.TrySetException(exception);
-                }
+                owners[i].Accepted++;
             }
         }
+
+        if (accepted.Contains(true))
+        {
+            signal.Raise();
+        }
+
+        foreach (var arrival in batch)
+        {
+            LogReceived(logger, arrival.Subscription, arrival.Notification.Kind, arrival.Accepted);
+        }
+
+        return [.. batch.Select(arrival => new NotificationReceipt(arrival.Notification.Kind, arrival.Accepted))];
     }
 
     // Runs inside the transaction with the stored states: applies the batch's notifications in arrival order.
-    private NotificationIntakePlan Plan(List<Arrival> batch, IReadOnlyDictionary<string, SubscriptionState> stored, List<Arrival> owners)
+    private NotificationIntakePlan Plan(IReadOnlyList<Arrival> batch, IReadOnlyDictionary<string, SubscriptionState> stored, List<Arrival> owners)
     {
         owners.Clear();
         var states = new Dictionary<string, SubscriptionState>(stored, StringComparer.Ordinal);
@@ -172,8 +137,6 @@ internal sealed partial class NotificationIntake(INotificationInbox inbox, Notif
         public DateTimeOffset ReceivedAt { get; } = receivedAt;
 
         public int Accepted { get; set; }
-
-        public TaskCompletionSource<NotificationReceipt> Receipt { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }
 
