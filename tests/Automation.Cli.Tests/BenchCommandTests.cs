@@ -67,6 +67,11 @@ public sealed partial class BenchCommandTests : IDisposable
         // Nobody clicks: every patient whose first message went out gets the follow-up (consent is unchanged).
         Assert.Equal(steps[0]["sent"], steps[1]["attempts"]);
         Assert.Matches(ThroughputLine(), lines[^1]);
+        var cpu = Assert.Single(lines, l => l.StartsWith("cpu_ms_per_message: ", StringComparison.Ordinal));
+        var figures = CpuLine().Match(cpu);
+        Assert.True(figures.Success, cpu);
+        Assert.True(double.Parse(figures.Groups["process"].Value, CultureInfo.InvariantCulture) > 0, cpu);
+        Assert.True(double.Parse(figures.Groups["machine"].Value, CultureInfo.InvariantCulture) >= double.Parse(figures.Groups["process"].Value, CultureInfo.InvariantCulture) * 0.5, cpu);
     }
 
     [Fact]
@@ -96,6 +101,9 @@ public sealed partial class BenchCommandTests : IDisposable
 
     [GeneratedRegex(@"^warm-up: 60 patients, sent: \d+ \(\d+\.\d s, not measured\)$")]
     private static partial Regex WarmupLine();
+
+    [GeneratedRegex(@"^cpu_ms_per_message: (?<process>\d+\.\d\d) process, (?<machine>\d+\.\d\d) machine \(")]
+    private static partial Regex CpuLine();
 
     [GeneratedRegex(@"^messages_per_second: \d+(\.\d+)?$")]
     private static partial Regex ThroughputLine();

@@ -220,6 +220,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         var runtime = provider.GetRequiredService<WorkflowRuntime>();
 
         var started = Stopwatch.GetTimestamp();
+        var cpu = new CpuMeter();
         var run = await EnterAsync(store, runtime, provider.GetRequiredService<IAudienceScreen>(), clock, definition, members, relay, cancellationToken).ConfigureAwait(false);
         members = null;
         var entered = Stopwatch.GetElapsedTime(started);
@@ -252,6 +253,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var cpuUsed = cpu.Elapsed();
 
         var tally = new CampaignTally();
         await foreach (var record in audit.ReadAllAsync(0, cancellationToken).ConfigureAwait(false))
@@ -260,7 +262,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         }
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"phases: entry {entered.TotalSeconds:F1} s (relay draining alongside), rest {(elapsed - entered).TotalSeconds:F1} s")).ConfigureAwait(false);
-        await ReportAsync(run, tally, smtp.Count, latency, elapsed, rounds, clock).ConfigureAwait(false);
+        await ReportAsync(run, tally, smtp.Count, latency, elapsed, cpuUsed, rounds, clock).ConfigureAwait(false);
         return CliApplication.Ok;
     }
 
@@ -357,7 +359,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
             .ToList();
     }
 
-    private async Task ReportAsync(AudienceRun run, CampaignTally tally, long received, LatencyRecorder latency, TimeSpan elapsed, int rounds, ManualClock clock)
+    private async Task ReportAsync(AudienceRun run, CampaignTally tally, long received, LatencyRecorder latency, TimeSpan elapsed, (TimeSpan Process, TimeSpan? Machine) cpu, int rounds, ManualClock clock)
     {
         var seconds = Math.Max(elapsed.TotalSeconds, 1e-6);
         var lines = new List<string>
@@ -385,6 +387,10 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         lines.Add($"latency_p50_ms: {latency.Percentile(50):F1} (relay claim -> SMTP receipt, {latency.Count} messages)");
         lines.Add($"latency_p99_ms: {latency.Percentile(99):F1}");
         lines.Add($"peak_rss_mb: {PeakRssBytes() / (1024.0 * 1024.0):F0}");
+        var sent = Math.Max(tally.Total.Sent, 1);
+        lines.Add(cpu.Machine is { } machine
+            ? $"cpu_ms_per_message: {cpu.Process.TotalMilliseconds / sent:F2} process, {machine.TotalMilliseconds / sent:F2} machine (process: this one, SMTP server included; machine: all cores' busy time, PostgreSQL included)"
+            : $"cpu_ms_per_message: {cpu.Process.TotalMilliseconds / sent:F2} process (this one, SMTP server included)");
         lines.Add($"messages_per_second: {tally.Total.Sent / seconds:F1}");
         foreach (var line in lines)
         {
