@@ -45,12 +45,9 @@ public sealed class PostgresTrackingStore : ITrackingStore, IAsyncDisposable
     /// <param name="connectionString">An Npgsql connection string.</param>
     /// <exception cref="ArgumentException">The connection string is empty.</exception>
     public PostgresTrackingStore(string connectionString)
+        : this(NpgsqlDataSource.Create(string.IsNullOrWhiteSpace(connectionString) ? throw new ArgumentException("The connection string is empty.", nameof(connectionString)) : connectionString))
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        dataSource = NpgsqlDataSource.Create(connectionString);
         ownsDataSource = true;
-        saves = new RequestCoalescer<TrackedMessageRecord, bool>(SaveMessagesAsync);
-        counts = new RequestCoalescer<CountRequest, int>(CountMessagesAsync);
     }
 
     /// <summary>Creates the store on a connection pool it shares with other stores; the caller disposes the pool.</summary>
