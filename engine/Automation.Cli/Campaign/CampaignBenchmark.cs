@@ -162,13 +162,15 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         services.AddSingleton(typeof(ILogger<>), typeof(NullLogger<>));
         services.AddSingleton<ILoggerFactory>(NullLoggerFactory.Instance);
         services.AddAutomationEngine();
-        services.AddSingleton(pool is null ? WorkflowStoreFactory.Create(settings.Provider, connection) : WorkflowStoreFactory.Create(pool, null));
+        // As the server does: instance state holds patient contexts, so it is encrypted at rest.
+        var phi = new PhiProtector(new Dictionary<string, byte[]> { ["bench"] = RandomNumberGenerator.GetBytes(32) }, "bench");
+        services.AddSingleton(phi);
+        services.AddSingleton(pool is null ? WorkflowStoreFactory.Create(settings.Provider, connection, phi) : WorkflowStoreFactory.Create(pool, phi));
         services.AddSingleton(provider => (IOutboxStore)provider.GetRequiredService<IWorkflowStore>());
         services.AddSingleton(pool is null ? WorkflowStoreFactory.CreateAuditLog(settings.Provider, connection, clock) : WorkflowStoreFactory.CreateAuditLog(pool, clock));
         services.AddSingleton<IAuditLog>(provider => provider.GetRequiredService<Automation.Persistence.Audit.AuditLog>());
         services.AddSingleton(new PatientIdHasher(RandomNumberGenerator.GetBytes(32)));
         services.AddSingleton(new SignedTokens(RandomNumberGenerator.GetBytes(32), clock));
-        services.AddSingleton(new PhiProtector(new Dictionary<string, byte[]> { ["bench"] = RandomNumberGenerator.GetBytes(32) }, "bench"));
         services.AddFhirPatientData(configuration, population);
         services.AddConsent(_ => pool is null ? ConsentRecordStoreFactory.Create(settings.Provider, connection) : new PostgresConsentRecordStore(pool));
         services.AddEngagementTracking(configuration, _ => pool is null ? TrackingStoreFactory.Create(settings.Provider, connection) : new PostgresTrackingStore(pool), new Uri("http://127.0.0.1:5080"));
