@@ -526,6 +526,41 @@ public abstract class WorkflowStoreContractTests
         Assert.All(due, b => Assert.True(b.ResumeAt <= start.AddMinutes(3)));
     }
 
+    [Fact]
+    public async Task ListDueTimersAsync_PagesInDueTimeThenIdOrder_AfterTheCursor()
+    {
+        // Arrange: a window of our own, far from other tests' timers; two timers share a due time.
+        var start = Now().AddYears(-60).AddMinutes(Random.Shared.Next(1, 5_000_000));
+        var state = State(Id("wi"), Id("def"), status: WorkflowStatus.Suspended);
+        var timers = new[] { 3, 1, 2, 2, 4, 10 }.Select(minutes => Bookmark(state.InstanceId, Id("hash"), resumeAt: start.AddMinutes(minutes))).ToList();
+        state.Bookmarks.AddRange(timers);
+        state.Bookmarks.Add(Bookmark(state.InstanceId, Id("hash")));
+        await Store.CommitAsync(NewCommit(state));
+        var expected = timers.Where(t => t.ResumeAt <= start.AddMinutes(4)).OrderBy(t => t.ResumeAt).ThenBy(t => t.Id, StringComparer.Ordinal).Select(t => t.Id).ToList();
+
+        // Act: pages of two from just before the window.
+        var pages = new List<IReadOnlyList<Bookmark>>();
+        (DateTimeOffset, string)? after = (start, "");
+        while (true)
+        {
+            var page = await Store.ListDueTimersAsync(start.AddMinutes(4), after, 2);
+            pages.Add(page);
+            if (page.Count < 2)
+            {
+                break;
+            }
+
+            after = (page[^1].ResumeAt!.Value, page[^1].Id);
+        }
+
+        // Assert
+        Assert.Equal([2, 2, 1], pages.Select(p => p.Count));
+        Assert.Equal(expected, pages.SelectMany(p => p).Select(b => b.Id));
+        Assert.Equal(start.AddMinutes(1), pages[0][0].ResumeAt);
+        Assert.NotEmpty(await Store.ListDueTimersAsync(start.AddMinutes(4), null, 1));
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => Store.ListDueTimersAsync(start, null, 0));
+    }
+
     // ---- Journal ----
 
     [Fact]

@@ -150,20 +150,34 @@ public sealed partial class WorkflowRuntime
         }
     }
 
-    /// <summary>Resumes every timer due now, a batch at a time (see <see cref="ResumeBatchAsync"/>): at start to catch up
-    /// on timers that fell due while the host was down, and when many timers fall due together.</summary>
+    /// <summary>Resumes every timer due now, a batch (<see cref="WorkflowEngineOptions.ResumeBatchSize"/>) at a time (see
+    /// <see cref="ResumeBatchAsync"/>): at start to catch up on timers that fell due while the host was down, and when
+    /// many timers fall due together. Timers that fall due while it runs may be resumed in the same call.</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>How many timers were resumed.</returns>
     public async Task<int> ResumeDueTimersAsync(CancellationToken cancellationToken = default)
     {
-        var due = await store.ListTimersAsync(timeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        // A page at a time, after the previous page's last timer: memory holds one page however many timers fell due,
+        // and a timer that cannot be resumed (its instance moved on) is passed over rather than listed again.
+        var now = timeProvider.GetUtcNow();
+        var take = Math.Max(1, options.ResumeBatchSize);
+        (DateTimeOffset, string)? after = null;
         var resumed = 0;
-        foreach (var batch in due.Chunk(Math.Max(1, options.ResumeBatchSize)))
+        while (true)
         {
-            resumed += (await ResumeBatchAsync(batch, cancellationToken).ConfigureAwait(false)).Count;
-        }
+            var page = await store.ListDueTimersAsync(now, after, take, cancellationToken).ConfigureAwait(false);
+            if (page.Count > 0)
+            {
+                resumed += (await ResumeBatchAsync(page, cancellationToken).ConfigureAwait(false)).Count;
+            }
 
-        return resumed;
+            if (page.Count < take)
+            {
+                return resumed;
+            }
+
+            after = (page[^1].ResumeAt!.Value, page[^1].Id);
+        }
     }
 
     /// <summary>

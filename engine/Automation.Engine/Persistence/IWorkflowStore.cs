@@ -117,6 +117,16 @@ public interface IWorkflowStore
     /// <returns>The timers.</returns>
     Task<IReadOnlyList<Bookmark>> ListTimersAsync(DateTimeOffset? dueBefore, CancellationToken cancellationToken = default);
 
+    /// <summary>Lists timers due at or before <paramref name="dueBefore"/> a page at a time, in (due time, bookmark id)
+    /// order: those after <paramref name="after"/> (the last timer of the previous page), at most <paramref name="take"/>.
+    /// A host catching up on a million due timers holds one page, not all of them.</summary>
+    /// <param name="dueBefore">Only timers due at or before this instant.</param>
+    /// <param name="after">The previous page's last timer (its due time and id), or <c>null</c> for the first page.</param>
+    /// <param name="take">The page size (at least 1).</param>
+    /// <param name="cancellationToken">Cancels the operation.</param>
+    /// <returns>The page; shorter than <paramref name="take"/> when it is the last.</returns>
+    Task<IReadOnlyList<Bookmark>> ListDueTimersAsync(DateTimeOffset dueBefore, (DateTimeOffset DueAt, string BookmarkId)? after, int take, CancellationToken cancellationToken = default);
+
     /// <summary>When the earliest timer falls due (one index lookup, whatever the number of timers).</summary>
     /// <param name="cancellationToken">Cancels the operation.</param>
     /// <returns>The earliest due time, or <c>null</c> when no timer waits.</returns>

@@ -467,6 +467,19 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<Bookmark>> ListDueTimersAsync(DateTimeOffset dueBefore, (DateTimeOffset DueAt, string BookmarkId)? after, int take, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
+        await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = after is { } cursor
+            ? Command(connection, null, $"SELECT {BookmarkColumns} FROM bookmarks WHERE resume_at IS NOT NULL AND resume_at <= $1 AND (resume_at, id) > ($2, $3) ORDER BY resume_at, id LIMIT $4",
+                Time(dueBefore), Time(cursor.DueAt), Text(cursor.BookmarkId), Int(take))
+            : Command(connection, null, $"SELECT {BookmarkColumns} FROM bookmarks WHERE resume_at IS NOT NULL AND resume_at <= $1 ORDER BY resume_at, id LIMIT $2",
+                Time(dueBefore), Int(take));
+        return await StoreReaders.BookmarksAsync(command, Instant, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<DateTimeOffset?> NextTimerDueAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);

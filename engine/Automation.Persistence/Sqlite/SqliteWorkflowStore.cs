@@ -437,6 +437,26 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore
     }
 
     /// <inheritdoc />
+    public async Task<IReadOnlyList<Bookmark>> ListDueTimersAsync(DateTimeOffset dueBefore, (DateTimeOffset DueAt, string BookmarkId)? after, int take, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        var sql = after is null
+            ? $"SELECT {BookmarkColumns} FROM bookmarks WHERE resume_at IS NOT NULL AND resume_at <= $due ORDER BY resume_at, id LIMIT $take"
+            : $"SELECT {BookmarkColumns} FROM bookmarks WHERE resume_at IS NOT NULL AND resume_at <= $due AND (resume_at, id) > ($afterDue, $afterId) ORDER BY resume_at, id LIMIT $take";
+        await using var command = Command(connection, null, sql);
+        command.Parameters.AddWithValue("$due", StoreValues.ToUnixMicros(dueBefore));
+        command.Parameters.AddWithValue("$take", take);
+        if (after is { } cursor)
+        {
+            command.Parameters.AddWithValue("$afterDue", StoreValues.ToUnixMicros(cursor.DueAt));
+            command.Parameters.AddWithValue("$afterId", cursor.BookmarkId);
+        }
+
+        return await StoreReaders.BookmarksAsync(command, Instant, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
     public async Task<DateTimeOffset?> NextTimerDueAsync(CancellationToken cancellationToken = default)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);

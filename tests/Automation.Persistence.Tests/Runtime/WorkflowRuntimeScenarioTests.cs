@@ -212,6 +212,28 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
     }
 
     [Fact]
+    public async Task ResumeDueTimers_MorePagesThanOne_ResumesEveryDueTimerOnce()
+    {
+        using var services = new ServiceCollection()
+            .AddSingleton(Store)
+            .AddSingleton<TimeProvider>(Clock)
+            .AddSingleton(new WorkflowConsole(Console))
+            .AddSingleton<IWorkflowTimerScheduler>(Timers)
+            .AddAutomationEngine(o => o.ResumeBatchSize = 5)
+            .BuildServiceProvider();
+        var runtime = services.GetRequiredService<WorkflowRuntime>();
+        var definition = await SaveAsync(Definition(
+            [Activity("wait", "Elsa.Delay", ("timeSpan", Literal("01:00:00"))), Activity("after", "Elsa.WriteLine", ("text", Expr("JavaScript", "return 'paged ' + input.patientId;")))],
+            [Connect("wait", "after")], definitionId: "paged-" + definitionSuffix));
+        await new AudienceEntry(Store, runtime, Clock).RunAsync("paged-" + definitionSuffix, definition, Members(12));
+        Clock.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(12, await runtime.ResumeDueTimersAsync());
+        Assert.Equal(0, await runtime.ResumeDueTimersAsync());
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => "paged patient-" + i).Order(), Lines.Where(l => l.StartsWith("paged ", StringComparison.Ordinal)).Order());
+    }
+
+    [Fact]
     public async Task ResumeBatch_RacingAnotherBatchOverTheSameTimers_CommitsEachInstanceOnce()
     {
         var definition = await SaveAsync(Definition(
