@@ -188,7 +188,7 @@ public sealed partial class WorkflowRuntime
     /// their bookmark consumed). Nothing of a refused run is committed (its outbox messages neither), so no message is
     /// lost or doubled; audit records a refused run appended stay, as with any optimistic retry.
     /// </summary>
-    /// <param name="bookmarks">The bookmarks, for example timers from <see cref="IWorkflowStore.ListTimersAsync"/>.</param>
+    /// <param name="bookmarks">The bookmarks, for example timers from <see cref="IWorkflowStore.ListDueTimersAsync"/>.</param>
     /// <param name="cancellationToken">Cancels the runs; nothing is committed then.</param>
     /// <returns>The runs that resulted (bookmarks already consumed give none).</returns>
     public async Task<IReadOnlyList<WorkflowRunResult>> ResumeBatchAsync(IReadOnlyList<Bookmark> bookmarks, CancellationToken cancellationToken = default)

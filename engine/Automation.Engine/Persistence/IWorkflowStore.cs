@@ -111,12 +111,6 @@ public interface IWorkflowStore
     /// <returns>The bookmark, or <c>null</c>.</returns>
     Task<Bookmark?> GetBookmarkAsync(string bookmarkId, CancellationToken cancellationToken = default);
 
-    /// <summary>Lists timers (bookmarks with a due time), earliest first.</summary>
-    /// <param name="dueBefore">Only timers due at or before this instant, when set.</param>
-    /// <param name="cancellationToken">Cancels the operation.</param>
-    /// <returns>The timers.</returns>
-    Task<IReadOnlyList<Bookmark>> ListTimersAsync(DateTimeOffset? dueBefore, CancellationToken cancellationToken = default);
-
     /// <summary>Lists timers due at or before <paramref name="dueBefore"/> a page at a time, in (due time, bookmark id)
     /// order: those after <paramref name="after"/> (the last timer of the previous page), at most <paramref name="take"/>.
     /// A host catching up on a million due timers holds one page, not all of them.</summary>

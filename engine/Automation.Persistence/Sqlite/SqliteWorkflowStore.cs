@@ -425,18 +425,6 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore
     }
 
     /// <inheritdoc />
-    public async Task<IReadOnlyList<Bookmark>> ListTimersAsync(DateTimeOffset? dueBefore, CancellationToken cancellationToken = default)
-    {
-        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var sql = dueBefore is null
-            ? $"SELECT {BookmarkColumns} FROM bookmarks WHERE resume_at IS NOT NULL ORDER BY resume_at, id"
-            : $"SELECT {BookmarkColumns} FROM bookmarks WHERE resume_at IS NOT NULL AND resume_at <= $due ORDER BY resume_at, id";
-        await using var command = Command(connection, null, sql);
-        command.Parameters.AddWithValue("$due", dueBefore is { } due ? StoreValues.ToUnixMicros(due) : DBNull.Value);
-        return await StoreReaders.BookmarksAsync(command, Instant, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
     public async Task<IReadOnlyList<Bookmark>> ListDueTimersAsync(DateTimeOffset dueBefore, (DateTimeOffset DueAt, string BookmarkId)? after, int take, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(take, 1);
