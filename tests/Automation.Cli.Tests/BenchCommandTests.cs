@@ -72,6 +72,10 @@ public sealed partial class BenchCommandTests : IDisposable
         Assert.True(figures.Success, cpu);
         Assert.True(double.Parse(figures.Groups["process"].Value, CultureInfo.InvariantCulture) > 0, cpu);
         Assert.True(double.Parse(figures.Groups["machine"].Value, CultureInfo.InvariantCulture) >= double.Parse(figures.Groups["process"].Value, CultureInfo.InvariantCulture) * 0.5, cpu);
+        var allocation = Assert.Single(lines, l => l.StartsWith("allocated_kb_per_message: ", StringComparison.Ordinal));
+        var allocated = AllocationLine().Match(allocation);
+        Assert.True(allocated.Success, allocation);
+        Assert.True(double.Parse(allocated.Groups["kb"].Value, CultureInfo.InvariantCulture) > 1, allocation);
     }
 
     [Fact]
@@ -104,6 +108,9 @@ public sealed partial class BenchCommandTests : IDisposable
 
     [GeneratedRegex(@"^cpu_ms_per_message: (?<process>\d+\.\d\d) process, (?<machine>\d+\.\d\d) machine \(")]
     private static partial Regex CpuLine();
+
+    [GeneratedRegex(@"^allocated_kb_per_message: (?<kb>\d+\.\d) \(this process; collections gen0 \d+, gen1 \d+, gen2 \d+\)$")]
+    private static partial Regex AllocationLine();
 
     [GeneratedRegex(@"^messages_per_second: \d+(\.\d+)?$")]
     private static partial Regex ThroughputLine();

@@ -222,7 +222,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         var runtime = provider.GetRequiredService<WorkflowRuntime>();
 
         var started = Stopwatch.GetTimestamp();
-        var cpu = new CpuMeter();
+        var meter = new ResourceMeter();
         var run = await EnterAsync(store, runtime, provider.GetRequiredService<IAudienceScreen>(), clock, definition, members, relay, cancellationToken).ConfigureAwait(false);
         members = null;
         var entered = Stopwatch.GetElapsedTime(started);
@@ -255,7 +255,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         }
 
         var elapsed = Stopwatch.GetElapsedTime(started);
-        var cpuUsed = cpu.Elapsed();
+        var used = meter.Elapsed();
 
         var tally = new CampaignTally();
         await foreach (var record in audit.ReadAllAsync(0, cancellationToken).ConfigureAwait(false))
@@ -264,7 +264,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         }
 
         await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"phases: entry {entered.TotalSeconds:F1} s (relay draining alongside), rest {(elapsed - entered).TotalSeconds:F1} s")).ConfigureAwait(false);
-        await ReportAsync(run, tally, smtp.Count, latency, elapsed, cpuUsed, rounds, clock).ConfigureAwait(false);
+        await ReportAsync(run, tally, smtp.Count, latency, elapsed, used, rounds, clock).ConfigureAwait(false);
         return CliApplication.Ok;
     }
 
@@ -361,7 +361,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
             .ToList();
     }
 
-    private async Task ReportAsync(AudienceRun run, CampaignTally tally, long received, LatencyRecorder latency, TimeSpan elapsed, (TimeSpan Process, TimeSpan? Machine) cpu, int rounds, ManualClock clock)
+    private async Task ReportAsync(AudienceRun run, CampaignTally tally, long received, LatencyRecorder latency, TimeSpan elapsed, ResourceUse used, int rounds, ManualClock clock)
     {
         var seconds = Math.Max(elapsed.TotalSeconds, 1e-6);
         var lines = new List<string>
@@ -390,9 +390,10 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
         lines.Add($"latency_p99_ms: {latency.Percentile(99):F1}");
         lines.Add($"peak_rss_mb: {PeakRssBytes() / (1024.0 * 1024.0):F0}");
         var sent = Math.Max(tally.Total.Sent, 1);
-        lines.Add(cpu.Machine is { } machine
-            ? $"cpu_ms_per_message: {cpu.Process.TotalMilliseconds / sent:F2} process, {machine.TotalMilliseconds / sent:F2} machine (process: this one, SMTP server included; machine: all cores' busy time, PostgreSQL included)"
-            : $"cpu_ms_per_message: {cpu.Process.TotalMilliseconds / sent:F2} process (this one, SMTP server included)");
+        lines.Add(used.Machine is { } machine
+            ? $"cpu_ms_per_message: {used.Process.TotalMilliseconds / sent:F2} process, {machine.TotalMilliseconds / sent:F2} machine (process: this one, SMTP server included; machine: all cores' busy time, PostgreSQL included)"
+            : $"cpu_ms_per_message: {used.Process.TotalMilliseconds / sent:F2} process (this one, SMTP server included)");
+        lines.Add($"allocated_kb_per_message: {used.AllocatedBytes / 1024.0 / sent:F1} (this process; collections gen0 {used.Collections[0]}, gen1 {used.Collections[1]}, gen2 {used.Collections[2]})");
         lines.Add($"messages_per_second: {tally.Total.Sent / seconds:F1}");
         foreach (var line in lines)
         {

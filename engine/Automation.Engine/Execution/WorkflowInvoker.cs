@@ -93,7 +93,12 @@ public sealed class WorkflowInvoker
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(bookmark);
-        var workflow = compiler.Compile(definition);
+        return await ResumeCompiledAsync(compiler.Compile(definition), state, bookmark, input, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Resumes an instance of an already compiled definition (batches compile each version once).</summary>
+    internal async ValueTask<WorkflowRunResult> ResumeCompiledAsync(CompiledWorkflow workflow, WorkflowState state, Bookmark bookmark, object? input, CancellationToken cancellationToken)
+    {
         var execution = new WorkflowExecution(workflow, state, timeProvider, ids, console, cancellationToken);
         await FlowchartInterpreter.ResumeAsync(execution, bookmark, PlainJson.Normalize(input), options.MaxStepsPerRun).ConfigureAwait(false);
         await Task.WhenAll(execution.BeforeCommit).ConfigureAwait(false);

@@ -198,7 +198,9 @@ public sealed partial class WorkflowRuntime
         // One bookmark per instance in the batch; another bookmark of the same instance is resumed on its own afterwards.
         var first = bookmarks.DistinctBy(b => b.InstanceId, StringComparer.Ordinal).ToList();
         var later = bookmarks.Except(first).ToList();
-        var definitions = new System.Collections.Concurrent.ConcurrentDictionary<string, Task<WorkflowDefinition?>>(StringComparer.Ordinal);
+        // Compiled once per definition version for the batch: the compiler's own cache keys on the whole document, which
+        // costs a serialization of it per lookup.
+        var workflows = new System.Collections.Concurrent.ConcurrentDictionary<string, Task<CompiledWorkflow>>(StringComparer.Ordinal);
         var runs = new (WorkflowRunResult Result, long Expected)?[first.Count];
         await Parallel.ForAsync(0, first.Count, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.BatchParallelism), CancellationToken = cancellationToken }, async (i, token) =>
         {
@@ -209,11 +211,17 @@ public sealed partial class WorkflowRuntime
                 return;
             }
 
-            var definition = await definitions.GetOrAdd(state.DefinitionVersionId, id => store.GetDefinitionVersionAsync(id, CancellationToken.None)).ConfigureAwait(false)
-                ?? throw new InvalidOperationException($"Instance {state.InstanceId} runs definition version {state.DefinitionVersionId}, which is not stored.");
+            var workflow = await workflows.GetOrAdd(state.DefinitionVersionId, CompileStoredAsync).ConfigureAwait(false);
             var expected = state.Revision;
-            runs[i] = (await invoker.ResumeAsync(definition, state, bookmark, null, token).ConfigureAwait(false), expected);
+            runs[i] = (await invoker.ResumeCompiledAsync(workflow, state, bookmark, null, token).ConfigureAwait(false), expected);
         }).ConfigureAwait(false);
+
+        async Task<CompiledWorkflow> CompileStoredAsync(string versionId)
+        {
+            var definition = await store.GetDefinitionVersionAsync(versionId, CancellationToken.None).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"Instances in the batch run definition version {versionId}, which is not stored.");
+            return invoker.Compile(definition);
+        }
 
         var done = runs.Where(r => r is not null).Select(r => r!.Value).ToList();
         var results = new List<WorkflowRunResult>(bookmarks.Count);
