@@ -42,8 +42,7 @@ public sealed class ConsentAudienceScreen(ConsentRegistry registry, IPatientData
         var consents = new IReadOnlyList<ConsentFact>[screened.Count];
         await Parallel.ForAsync(0, screened.Count, new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (i, token) =>
         {
-            var found = await patients.SearchAsync("Consent", new Dictionary<string, string> { ["patient"] = screened[i].PatientId! }, token).ConfigureAwait(false);
-            consents[i] = PatientContextBuilder.ConsentFacts(found.OfType<Hl7.Fhir.Model.Consent>());
+            consents[i] = await patients.GetConsentsAsync(screened[i].PatientId!, token).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
         var decisions = await registry.CheckManyAsync(screened.Select((m, i) => (m.PatientId!, consents[i])).ToList(), check.Purpose, check.Channel, cancellationToken).ConfigureAwait(false);

@@ -73,7 +73,7 @@ public static class PatientContextBuilder
     {
         var coding = coverage.Type?.Coding.FirstOrDefault();
         return new CoverageFact(
-            Kind(coding?.Code, coverage.Type?.Text ?? coding?.Display),
+            CoverageKind(coding?.Code, coverage.Type?.Text ?? coding?.Display),
             coding?.Code,
             DateOnly.TryParse(coverage.Period?.Start?[..Math.Min(10, coverage.Period.Start.Length)], CultureInfo.InvariantCulture, out var start) ? start : null,
             DateOnly.TryParse(coverage.Period?.End?[..Math.Min(10, coverage.Period.End.Length)], CultureInfo.InvariantCulture, out var end) ? end : null,
@@ -81,7 +81,7 @@ public static class PatientContextBuilder
     }
 
     // Coverage.type codings vary by payer; the kind is what segments ask for.
-    private static string Kind(string? code, string? text)
+    internal static string CoverageKind(string? code, string? text)
     {
         var value = (code + " " + text).ToUpperInvariant();
         return value switch

@@ -31,4 +31,16 @@ public interface IPatientDataSource
     /// <returns>The matches.</returns>
     /// <exception cref="FhirSourceException">The source failed or does not support a parameter.</exception>
     Task<IReadOnlyList<Resource>> SearchAsync(string resourceType, IReadOnlyDictionary<string, string> parameters, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a patient's FHIR Consent resources as the facts a patient context holds (audience screening reads
+    /// only these). By default a <c>Consent</c> search; a source may read them more cheaply.</summary>
+    /// <param name="patient">The patient id or reference (<c>Patient/123</c>).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The facts; empty when there are none or no such patient.</returns>
+    /// <exception cref="FhirSourceException">The source failed.</exception>
+    async Task<IReadOnlyList<ConsentFact>> GetConsentsAsync(string patient, CancellationToken cancellationToken = default)
+    {
+        var found = await SearchAsync("Consent", new Dictionary<string, string> { ["patient"] = patient }, cancellationToken).ConfigureAwait(false);
+        return PatientContextBuilder.ConsentFacts(found.OfType<Consent>());
+    }
 }

@@ -57,11 +57,11 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
             return null;
         }
 
-        var resource = (Patient)Read(idx, line);
-        var related = new List<Resource>();
+        var patientJson = idx.Read(line);
+        var related = new List<(string Type, ReadOnlyMemory<byte> Json)>();
         foreach (var entry in idx.Related(id))
         {
-            related.Add(Read(idx, entry));
+            related.Add((idx.FileTypes[NdjsonIndex.FileOf(entry)], idx.Read(entry)));
         }
 
         var engagement = new List<EngagementFact>();
@@ -73,7 +73,28 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
             }
         }
 
-        return PatientContextBuilder.Build(resource, related) with { Engagement = [.. engagement.OrderBy(e => e.At)] };
+        var context = PatientContextReader.TryRead(patientJson, related)
+            ?? PatientContextBuilder.Build((Patient)Parse(patientJson), related.Select(r => Parse(r.Json)));
+        return context with { Engagement = [.. engagement.OrderBy(e => e.At)] };
+    }
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<ConsentFact>> GetConsentsAsync(string patient, CancellationToken cancellationToken = default)
+    {
+        var idx = await index.Value.ConfigureAwait(false);
+        var consents = new List<ReadOnlyMemory<byte>>();
+        if (idx.Files.TryGetValue("Consent", out var file))
+        {
+            foreach (var entry in idx.Related(PatientId(patient)))
+            {
+                if (NdjsonIndex.FileOf(entry) == file)
+                {
+                    consents.Add(idx.Read(entry));
+                }
+            }
+        }
+
+        return PatientContextReader.TryReadConsents(consents) ?? PatientContextBuilder.ConsentFacts(consents.Select(json => (Consent)Parse(json)));
     }
 
     /// <inheritdoc />
@@ -163,9 +184,11 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
         _ => null,
     };
 
-    private Resource Read(NdjsonIndex idx, ulong line)
+    private Resource Read(NdjsonIndex idx, ulong line) => Parse(idx.Read(line));
+
+    private Resource Parse(ReadOnlyMemory<byte> json)
     {
-        var reader = new Utf8JsonReader(idx.Read(line));
+        var reader = new Utf8JsonReader(json.Span);
         return deserializer.DeserializeResource(ref reader);
     }
 
