@@ -75,15 +75,15 @@ public sealed class SecureMessageBuilder
 
     /// <summary>Builds S/MIME enveloped data with AES-256-CBC (signed first when an organisation certificate is configured).</summary>
     /// <param name="message">The message.</param>
-    /// <param name="recipient">The recipient, with AES-256 as its only algorithm.</param>
+    /// <param name="recipient">The recipient's certificate.</param>
     /// <returns>The MIME bytes.</returns>
-    public byte[] BuildSmime(OutgoingMessage message, CmsRecipient recipient)
+    public byte[] BuildSmime(OutgoingMessage message, SmimeRecipient recipient)
     {
         ArgumentNullException.ThrowIfNull(recipient);
         var body = Body(message);
         if (signer is not null)
         {
-            var recipients = new CmsRecipientCollection { recipient };
+            var recipients = new CmsRecipientCollection { recipient.CmsRecipient };
             return Finish(Envelope(message, ApplicationPkcs7Mime.SignAndEncrypt(smimeContext, signer, recipients, body)));
         }
 
@@ -158,7 +158,7 @@ public sealed class SecureMessageBuilder
     /// <param name="pickupUrl">The pickup link (for <c>portal</c>).</param>
     /// <returns>The MIME bytes.</returns>
     /// <exception cref="InvalidOperationException">The method's key material is missing.</exception>
-    public byte[] Build(string method, OutgoingMessage message, CmsRecipient? smime, PgpPublicKey? pgp, Uri? pickupUrl) => method switch
+    public byte[] Build(string method, OutgoingMessage message, SmimeRecipient? smime, PgpPublicKey? pgp, Uri? pickupUrl) => method switch
     {
         DeliveryMethod.Smime => BuildSmime(message, smime ?? throw new InvalidOperationException("No S/MIME certificate for the recipient.")),
         DeliveryMethod.Pgp => BuildPgp(message, pgp ?? throw new InvalidOperationException("No OpenPGP key for the recipient.")),

@@ -1,34 +1,31 @@
 using System.Formats.Asn1;
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using MimeKit.Cryptography;
 
 namespace Automation.Activities.SecureSend.Mime;
 
 /// <summary>
 /// Writes CMS EnvelopedData (RFC 5652) for one RSA recipient: key transport with RSAES-PKCS1-v1_5 and the content in
-/// AES-256-CBC. The recipient's RSA key is imported once per directory entry and reused; the platform's EnvelopedCms
-/// imports it again for every message (about 120 us), and BouncyCastle's managed RSA and AES are slower still.
+/// AES-256-CBC, with the platform's RSA and AES (BouncyCastle's managed RSA and AES are slower). Importing a certificate's
+/// key costs about 240 us here (OpenSSL 3 decodes the certificate, then builds the key), ten times the encryption itself,
+/// so the keys of the last <see cref="KeyCacheCapacity"/> certificates are kept (<see cref="SmimeKeyCache"/>): a
+/// campaign's follow-up to the same recipient reuses the key of its first message.
 /// </summary>
 internal static class SmimeEnvelope
 {
+    /// <summary>How many certificates' keys are kept (about 2 KB each).</summary>
+    public const int KeyCacheCapacity = 8192;
+
     private const string EnvelopedDataOid = "1.2.840.113549.1.7.3";
     private const string DataOid = "1.2.840.113549.1.7.1";
     private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
     private const string Aes256CbcOid = "2.16.840.1.101.3.4.1.42";
 
-    private static readonly ConditionalWeakTable<CmsRecipient, Recipient> Recipients = new();
+    private static readonly SmimeKeyCache Keys = new(KeyCacheCapacity);
 
-    public static byte[] Encrypt(byte[] content, CmsRecipient recipient)
+    public static byte[] Encrypt(byte[] content, SmimeRecipient recipient)
     {
-        var target = Recipients.GetValue(recipient, r =>
-        {
-            using var certificate = X509CertificateLoader.LoadCertificate(r.Certificate.GetEncoded());
-            var rsa = certificate.GetRSAPublicKey() ?? throw new InvalidOperationException("The recipient certificate does not hold an RSA key.");
-            return new Recipient(rsa, certificate.IssuerName.RawData, certificate.SerialNumberBytes.ToArray());
-        });
-
+        var target = Keys.Get(recipient.Der);
         var key = RandomNumberGenerator.GetBytes(32);
         var iv = RandomNumberGenerator.GetBytes(16);
         byte[] encryptedContent;
@@ -85,5 +82,4 @@ internal static class SmimeEnvelope
         return writer.Encode();
     }
 
-    private sealed record Recipient(RSA Rsa, byte[] Issuer, byte[] Serial);
 }

@@ -1,17 +1,16 @@
 using System.Collections.Concurrent;
 using Automation.Activities.SecureSend.Policies;
 using Automation.Engine.Persistence;
-using MimeKit.Cryptography;
+using Automation.Activities.SecureSend.Mime;
 using Org.BouncyCastle.Bcpg.OpenPgp;
-using Org.BouncyCastle.X509;
 
 namespace Automation.Activities.SecureSend.Recipients;
 
 /// <summary>
 /// The recipient directory as the send path uses it: imports are checked and stored, and lookups return the recipient's
-/// capabilities with ready-to-use encryption objects (a <see cref="CmsRecipient"/> set to AES-256, a parsed
-/// <see cref="PgpPublicKey"/>). Lookups are cached for <see cref="CacheLifetime"/> so BouncyCastle parses and validates a
-/// key once, not per message; imports through this instance invalidate the entry at once. Lookups that miss the cache
+/// capabilities with ready-to-use encryption objects (an <see cref="SmimeRecipient"/> certificate, a parsed
+/// <see cref="PgpPublicKey"/>). Lookups are cached for <see cref="CacheLifetime"/> so BouncyCastle parses and validates an
+/// OpenPGP key once, not per message; imports through this instance invalidate the entry at once. Lookups that miss the cache
 /// at the same time (the sends of a batch) share one read of the tables.
 /// </summary>
 public sealed class RecipientDirectory
@@ -174,16 +173,12 @@ public sealed class RecipientDirectory
     private static ResolvedRecipient Resolve(RecipientRecord record, DateTimeOffset now)
     {
         var notes = new List<string>();
-        CmsRecipient? smime = null;
+        SmimeRecipient? smime = null;
         DateTimeOffset? smimeUntil = null;
         var usable = record.Certificates.Where(c => !c.Revoked && c.NotBefore <= now && c.NotAfter > now).OrderByDescending(c => c.NotAfter).FirstOrDefault();
         if (usable is not null)
         {
-            var certificate = new X509CertificateParser().ReadCertificate(usable.Der);
-            smime = new CmsRecipient(certificate, SubjectIdentifierType.IssuerAndSerialNumber)
-            {
-                EncryptionAlgorithms = [EncryptionAlgorithm.Aes256], // MimeKit would otherwise pick 3DES for an unknown recipient
-            };
+            smime = new SmimeRecipient(usable.Der);
             smimeUntil = usable.NotAfter;
         }
         else if (record.Certificates.Count > 0)
@@ -217,10 +212,10 @@ public sealed class RecipientDirectory
 /// <summary>A recipient ready for the send path.</summary>
 /// <param name="Address">The normalised address.</param>
 /// <param name="Capabilities">What the policy reads.</param>
-/// <param name="Smime">The S/MIME recipient (AES-256), when a usable certificate is on file.</param>
+/// <param name="Smime">The S/MIME recipient certificate, when a usable one is on file.</param>
 /// <param name="PgpKey">The OpenPGP encryption key, when a usable key is on file.</param>
 /// <param name="ValidUntil">When the first of these expires (the cache entry must not outlive it).</param>
-public sealed record ResolvedRecipient(string Address, RecipientCapabilities Capabilities, CmsRecipient? Smime, PgpPublicKey? PgpKey, DateTimeOffset? ValidUntil)
+public sealed record ResolvedRecipient(string Address, RecipientCapabilities Capabilities, SmimeRecipient? Smime, PgpPublicKey? PgpKey, DateTimeOffset? ValidUntil)
 {
     /// <summary>Whether the cached entry is still valid at an instant.</summary>
     /// <param name="now">The instant.</param>

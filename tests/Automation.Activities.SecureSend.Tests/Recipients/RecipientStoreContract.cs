@@ -27,7 +27,7 @@ public abstract class RecipientStoreContract : IAsyncLifetime
 
         Assert.Equal("ana@example.org", entry.Address);
         Assert.True(resolved.Capabilities.HasSmimeCertificate);
-        Assert.Equal([MimeKit.Cryptography.EncryptionAlgorithm.Aes256], resolved.Smime!.EncryptionAlgorithms);
+        Assert.Equal([MimeKit.Cryptography.EncryptionAlgorithm.Aes256], resolved.Smime!.CmsRecipient.EncryptionAlgorithms);
     }
 
     [Fact]
