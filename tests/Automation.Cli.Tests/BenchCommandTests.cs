@@ -79,6 +79,17 @@ public sealed partial class BenchCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Campaign_WithoutWarmupOption_WarmsUpWithNPatientsWhenNIsBelowTheDefault()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await CliApplication.RunAsync(["bench", "campaign", "--patients", "40", "--journey", "re-engagement", "--method", "tls", "--db", "sqlite", "--population", population], output, error);
+
+        Assert.True(exit == 0, error.ToString());
+        Assert.Contains(output.ToString().Split('\n'), line => line.StartsWith("warm-up: 40 patients, ", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Campaign_NegativeWarmup_IsRejected()
     {
         var error = new StringWriter();
