@@ -83,12 +83,11 @@ public sealed class SmtpDeliverer : IAsyncDisposable
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 var request = items[next].Request;
-                MimeMessage message;
-                using (var stream = new MemoryStream(request.Mime, writable: false))
-                {
-                    message = await MimeMessage.LoadAsync(stream, cancellationToken).ConfigureAwait(false);
-                }
 
+                // Parsed in place: the parts point into the stored bytes (persistent) rather than copies of them, so the
+                // stream stays open until the message is sent.
+                using var stream = new MemoryStream(request.Mime, writable: false);
+                var message = MimeMessage.Load(ParserOptions.Default, stream, persistent: true, cancellationToken);
                 try
                 {
                     await client.SendAsync(message, MailboxAddress.Parse(request.From), [MailboxAddress.Parse(request.To)], cancellationToken).ConfigureAwait(false);
