@@ -81,5 +81,4 @@ internal static class SmimeEnvelope
 
         return writer.Encode();
     }
-
 }
