@@ -347,7 +347,14 @@ internal static partial class PatientContextReader
         return value.ValueKind == JsonValueKind.Object ? value : throw new UnreadableException();
     }
 
-    private static List<JsonElement> Objects(JsonElement parent, string name)
+    private static List<JsonElement> Objects(JsonElement parent, string name) =>
+        Items(parent, name, item => item.ValueKind == JsonValueKind.Object ? item : throw new UnreadableException());
+
+    private static List<string> Texts(JsonElement parent, string name) =>
+        Items(parent, name, item => item.ValueKind == JsonValueKind.String && item.GetString() is { Length: > 0 } text ? text : throw new UnreadableException());
+
+    // An array's items, each read (or refused) by the caller's rule; a missing or null array is empty.
+    private static List<T> Items<T>(JsonElement parent, string name, Func<JsonElement, T> read)
     {
         if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
         {
@@ -359,31 +366,10 @@ internal static partial class PatientContextReader
             throw new UnreadableException();
         }
 
-        var items = new List<JsonElement>(value.GetArrayLength());
+        var items = new List<T>(value.GetArrayLength());
         foreach (var item in value.EnumerateArray())
         {
-            items.Add(item.ValueKind == JsonValueKind.Object ? item : throw new UnreadableException());
-        }
-
-        return items;
-    }
-
-    private static List<string> Texts(JsonElement parent, string name)
-    {
-        if (!parent.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null)
-        {
-            return [];
-        }
-
-        if (value.ValueKind != JsonValueKind.Array)
-        {
-            throw new UnreadableException();
-        }
-
-        var items = new List<string>(value.GetArrayLength());
-        foreach (var item in value.EnumerateArray())
-        {
-            items.Add(item.ValueKind == JsonValueKind.String && item.GetString() is { Length: > 0 } text ? text : throw new UnreadableException());
+            items.Add(read(item));
         }
 
         return items;
