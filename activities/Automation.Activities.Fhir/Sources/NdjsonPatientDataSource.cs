@@ -58,10 +58,12 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
         }
 
         var patientJson = idx.Read(line);
-        var related = new List<(string Type, ReadOnlyMemory<byte> Json)>();
-        foreach (var entry in idx.Related(id))
+        var locations = idx.Related(id);
+        var lines = idx.ReadMany(locations);
+        var related = new List<(string Type, ReadOnlyMemory<byte> Json)>(lines.Count);
+        for (var i = 0; i < lines.Count; i++)
         {
-            related.Add((idx.FileTypes[NdjsonIndex.FileOf(entry)], idx.Read(entry)));
+            related.Add((idx.FileTypes[NdjsonIndex.FileOf(locations[i])], lines[i]));
         }
 
         var engagement = new List<EngagementFact>();
@@ -82,17 +84,19 @@ public sealed class NdjsonPatientDataSource : IPatientDataSource, IDisposable
     public async Task<IReadOnlyList<ConsentFact>> GetConsentsAsync(string patient, CancellationToken cancellationToken = default)
     {
         var idx = await index.Value.ConfigureAwait(false);
-        var consents = new List<ReadOnlyMemory<byte>>();
+        var locations = new List<ulong>();
         if (idx.Files.TryGetValue("Consent", out var file))
         {
             foreach (var entry in idx.Related(PatientId(patient)))
             {
                 if (NdjsonIndex.FileOf(entry) == file)
                 {
-                    consents.Add(idx.Read(entry));
+                    locations.Add(entry);
                 }
             }
         }
+
+        var consents = idx.ReadMany(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(locations));
 
         return PatientContextReader.TryReadConsents(consents) ?? PatientContextBuilder.ConsentFacts(consents.Select(json => (Consent)Parse(json)));
     }

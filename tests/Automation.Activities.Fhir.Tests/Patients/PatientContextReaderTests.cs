@@ -21,25 +21,7 @@ public sealed class PatientContextReaderTests(PopulationFixture population) : IC
     [Fact]
     public void EveryPatientOfASyntheticPopulation_ReadsAsFirelyReadsThem()
     {
-        var byPatient = new Dictionary<string, List<(string Type, ReadOnlyMemory<byte> Json)>>(StringComparer.Ordinal);
-        var patients = new List<(string Id, byte[] Json)>();
-        foreach (var type in PopulationFixture.FhirTypes)
-        {
-            foreach (var line in File.ReadLines(Path.Combine(population.Directory1, type + ".ndjson")))
-            {
-                var json = Encoding.UTF8.GetBytes(line);
-                var owner = OwnerOf(json, type);
-                if (type == "Patient")
-                {
-                    patients.Add((owner, json));
-                }
-                else
-                {
-                    (byPatient.TryGetValue(owner, out var list) ? list : byPatient[owner] = []).Add((type, json));
-                }
-            }
-        }
-
+        var (patients, byPatient) = Population();
         Assert.Equal(PopulationFixture.Patients, patients.Count);
         var related = 0;
         foreach (var (id, json) in patients)
@@ -59,6 +41,27 @@ public sealed class PatientContextReaderTests(PopulationFixture population) : IC
 
         // The population has to exercise the mapping: many resources of every type.
         Assert.True(related > PopulationFixture.Patients * 10, $"{related} related resources");
+    }
+
+    [Fact]
+    public async Task TheNdjsonSource_GivesEveryPatientOfASyntheticPopulationWhatFirelyReads()
+    {
+        // Through the source: its index, and its reads of a patient's adjacent lines in one call per run of lines.
+        var (patients, byPatient) = Population();
+        using var source = new NdjsonPatientDataSource(population.Directory1);
+
+        foreach (var (id, json) in patients)
+        {
+            var resources = byPatient.GetValueOrDefault(id) ?? [];
+            var context = await source.GetPatientContextAsync(id);
+
+            Assert.NotNull(context);
+            Assert.Equal(Plain(ViaFirely(json, resources)), Plain(context with { Engagement = [] }));
+            Assert.Equal(
+                PatientContextBuilder.ConsentFacts(resources.Where(r => r.Type == "Consent").Select(r => (Hl7.Fhir.Model.Consent)Parse(r.Json))),
+                await source.GetConsentsAsync(id),
+                new ConsentFactComparer());
+        }
     }
 
     public static TheoryData<string, string[]> UnusualButValid => new()
@@ -205,6 +208,31 @@ public sealed class PatientContextReaderTests(PopulationFixture population) : IC
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    // Each patient's own line, and the lines about them by type in file order, read straight from the files.
+    private (List<(string Id, byte[] Json)> Patients, Dictionary<string, List<(string Type, ReadOnlyMemory<byte> Json)>> Related) Population()
+    {
+        var byPatient = new Dictionary<string, List<(string Type, ReadOnlyMemory<byte> Json)>>(StringComparer.Ordinal);
+        var patients = new List<(string Id, byte[] Json)>();
+        foreach (var type in PopulationFixture.FhirTypes)
+        {
+            foreach (var line in File.ReadLines(Path.Combine(population.Directory1, type + ".ndjson")))
+            {
+                var json = Encoding.UTF8.GetBytes(line);
+                var owner = OwnerOf(json, type);
+                if (type == "Patient")
+                {
+                    patients.Add((owner, json));
+                }
+                else
+                {
+                    (byPatient.TryGetValue(owner, out var list) ? list : byPatient[owner] = []).Add((type, json));
+                }
+            }
+        }
+
+        return (patients, byPatient);
     }
 
     private static PatientContext ViaFirely(ReadOnlyMemory<byte> patient, IEnumerable<(string Type, ReadOnlyMemory<byte> Json)> related) =>
