@@ -8,7 +8,7 @@ namespace Automation.Activities.SecureSend.Mime;
 /// Writes CMS EnvelopedData (RFC 5652) for one RSA recipient: key transport with RSAES-PKCS1-v1_5 and the content in
 /// AES-256-CBC, with the platform's RSA and AES (BouncyCastle's managed RSA and AES are slower). Importing a certificate's
 /// key costs about 240 us here (OpenSSL 3 decodes the certificate, then builds the key), ten times the encryption itself,
-/// so the keys of the last <see cref="KeyCacheCapacity"/> certificates are kept (<see cref="SmimeKeyCache"/>): a
+/// so the keys of the last <see cref="KeyCacheCapacity"/> certificates are kept (<see cref="ImportedKeyCache{TKey}"/>): a
 /// campaign's follow-up to the same recipient reuses the key of its first message.
 /// </summary>
 internal static class SmimeEnvelope
@@ -21,11 +21,11 @@ internal static class SmimeEnvelope
     private const string RsaEncryptionOid = "1.2.840.113549.1.1.1";
     private const string Aes256CbcOid = "2.16.840.1.101.3.4.1.42";
 
-    private static readonly SmimeKeyCache Keys = new(KeyCacheCapacity);
+    private static readonly ImportedKeyCache<SmimeKey> Keys = new(KeyCacheCapacity);
 
     public static byte[] Encrypt(byte[] content, SmimeRecipient recipient)
     {
-        var target = Keys.Get(recipient.Der);
+        var target = Keys.Get(recipient.Der, ImportKey);
         var key = RandomNumberGenerator.GetBytes(32);
         var iv = RandomNumberGenerator.GetBytes(16);
         byte[] encryptedContent;
@@ -81,4 +81,19 @@ internal static class SmimeEnvelope
 
         return writer.Encode();
     }
+
+    /// <summary>Imports a certificate's RSA key, with the issuer and serial number that name the recipient.</summary>
+    /// <param name="der">The certificate, DER-encoded.</param>
+    /// <returns>The key.</returns>
+    /// <exception cref="InvalidOperationException">The certificate does not hold an RSA key.</exception>
+    /// <exception cref="CryptographicException">The certificate does not parse.</exception>
+    internal static SmimeKey ImportKey(byte[] der)
+    {
+        using var certificate = X509CertificateLoader.LoadCertificate(der);
+        var rsa = certificate.GetRSAPublicKey() ?? throw new InvalidOperationException("The recipient certificate does not hold an RSA key.");
+        return new SmimeKey(rsa, certificate.IssuerName.RawData, certificate.SerialNumberBytes.ToArray());
+    }
 }
+
+/// <summary>A recipient's imported RSA key, and the issuer and serial number that name its certificate.</summary>
+internal sealed record SmimeKey(RSA Rsa, byte[] Issuer, byte[] Serial);

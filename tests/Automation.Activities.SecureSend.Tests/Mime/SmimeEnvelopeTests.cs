@@ -27,22 +27,22 @@ public sealed class SmimeEnvelopeTests
     [Fact]
     public void KeyCache_ReusesAKeyUntilItIsTheOldestBeyondCapacity()
     {
-        var cache = new SmimeKeyCache(capacity: 2);
+        var cache = new ImportedKeyCache<SmimeKey>(capacity: 2);
         var (a, _) = SelfIssued("CN=a", serial: [1]);
         var (b, _) = SelfIssued("CN=b", serial: [2]);
         var (c, _) = SelfIssued("CN=c", serial: [3]);
 
-        var firstA = cache.Get(a.RawData);
-        cache.Get(b.RawData);
-        var againA = cache.Get([.. a.RawData]); // an equal copy of the DER finds it too
-        cache.Get(c.RawData);
+        var firstA = cache.Get(a.RawData, SmimeEnvelope.ImportKey);
+        cache.Get(b.RawData, SmimeEnvelope.ImportKey);
+        var againA = cache.Get([.. a.RawData], SmimeEnvelope.ImportKey); // an equal copy of the DER finds it too
+        cache.Get(c.RawData, SmimeEnvelope.ImportKey);
 
         Assert.Same(firstA, againA);
         Assert.Equal(2, cache.Count);
         Assert.False(cache.Holds(a.RawData));
         Assert.True(cache.Holds(b.RawData));
         Assert.True(cache.Holds(c.RawData));
-        Assert.NotSame(firstA, cache.Get(a.RawData));
+        Assert.NotSame(firstA, cache.Get(a.RawData, SmimeEnvelope.ImportKey));
         Assert.Equal(a.SerialNumberBytes.ToArray(), firstA.Serial);
     }
 
@@ -52,7 +52,7 @@ public sealed class SmimeEnvelopeTests
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         using var certificate = new CertificateRequest("CN=ec", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
 
-        var error = Assert.Throws<InvalidOperationException>(() => new SmimeKeyCache(4).Get(certificate.RawData));
+        var error = Assert.Throws<InvalidOperationException>(() => new ImportedKeyCache<SmimeKey>(4).Get(certificate.RawData, SmimeEnvelope.ImportKey));
 
         Assert.Contains("RSA", error.Message, StringComparison.Ordinal);
     }
