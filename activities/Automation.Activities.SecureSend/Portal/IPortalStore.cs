@@ -11,6 +11,10 @@ internal interface IPortalStore
     /// <returns><c>true</c> when inserted, <c>false</c> when the id was already there (nothing changed).</returns>
     Task<bool> InsertAsync(PortalRecord record, CancellationToken cancellationToken = default);
 
+    /// <summary>Inserts several messages in one statement, each unless one with its id exists.</summary>
+    /// <returns>For each record in order, <c>true</c> when it was inserted (an id given twice: its first occurrence).</returns>
+    Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<PortalRecord> records, CancellationToken cancellationToken = default);
+
     /// <summary>The message, or <c>null</c>.</summary>
     Task<PortalRecord?> FindAsync(string messageId, CancellationToken cancellationToken = default);
 

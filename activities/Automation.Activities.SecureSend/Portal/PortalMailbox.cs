@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Automation.Engine.Audit;
+using Automation.Engine.Persistence;
 using Automation.Engine.Security;
 
 namespace Automation.Activities.SecureSend.Portal;
@@ -20,6 +21,9 @@ public sealed class PortalMailbox : IPortalMailbox
     private readonly TimeProvider timeProvider;
     private readonly Uri baseUrl;
 
+    // The deposits of a batch of sends share one INSERT (one round trip instead of one each).
+    private readonly RequestCoalescer<PortalRecord, bool> inserts;
+
     internal PortalMailbox(IPortalStore store, PortalSealer sealer, SignedTokens tokens, PortalAuditor auditor, TimeProvider timeProvider, PortalOptions options)
     {
         this.store = store;
@@ -28,6 +32,7 @@ public sealed class PortalMailbox : IPortalMailbox
         this.auditor = auditor;
         this.timeProvider = timeProvider;
         baseUrl = options.PublicBaseUrl ?? throw new ArgumentException("Automation:PublicBaseUrl is required.", nameof(options));
+        inserts = new RequestCoalescer<PortalRecord, bool>(store.InsertManyAsync);
     }
 
     /// <summary>Makes a mailbox without a container (command line, tools): the store is opened from
@@ -76,7 +81,7 @@ public sealed class PortalMailbox : IPortalMailbox
         }
 
         var expiresAt = message.ExpiresAt;
-        if (!await store.InsertAsync(sealer.Seal(message, now), cancellationToken).ConfigureAwait(false))
+        if (!await inserts.ExecuteAsync(sealer.Seal(message, now), cancellationToken).ConfigureAwait(false))
         {
             // A retry of the same send: the first deposit stands, and the link follows its expiry.
             var existing = await store.FindAsync(message.MessageId, cancellationToken).ConfigureAwait(false)

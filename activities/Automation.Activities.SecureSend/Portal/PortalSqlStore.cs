@@ -17,25 +17,52 @@ internal abstract class PortalSqlStore : IPortalStore
     public async Task<bool> InsertAsync(PortalRecord record, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return await ExecuteAsync(
-            $"INSERT INTO portal_messages ({Columns}) VALUES (@id, @patient, @instance, @key, @recipient, @subject, @html, @text, @created, @expires, " +
-            "@retracted, @failed, @locked, @code, @code_expires, @read) ON CONFLICT (message_id) DO NOTHING",
-            command =>
+        return (await InsertManyAsync([record], cancellationToken).ConfigureAwait(false))[0];
+    }
+
+    public async Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<PortalRecord> records, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        if (records.Count == 0)
+        {
+            return [];
+        }
+
+        var rows = string.Join(", ", Enumerable.Range(0, records.Count).Select(i =>
+            $"(@id{i}, @patient{i}, @instance{i}, @key{i}, @recipient{i}, @subject{i}, @html{i}, @text{i}, @created{i}, @expires{i}, " +
+            $"@retracted{i}, @failed{i}, @locked{i}, @code{i}, @code_expires{i}, @read{i})"));
+        await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"INSERT INTO portal_messages ({Columns}) VALUES {rows} ON CONFLICT (message_id) DO NOTHING RETURNING message_id";
+        for (var i = 0; i < records.Count; i++)
+        {
+            var record = records[i] ?? throw new ArgumentException($"records[{i}] is null.", nameof(records));
+            var n = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            Add(command, "@id" + n, record.MessageId);
+            Add(command, "@patient" + n, record.PatientId);
+            Add(command, "@instance" + n, record.InstanceId);
+            AddCiphertext(command, record, n);
+            AddTime(command, "@created" + n, record.CreatedAt);
+            AddTime(command, "@expires" + n, record.ExpiresAt);
+            AddTime(command, "@retracted" + n, record.RetractedAt);
+            Add(command, "@failed" + n, record.FailedAttempts);
+            AddTime(command, "@locked" + n, record.LockedUntil);
+            Add(command, "@code" + n, record.CodeHash);
+            AddTime(command, "@code_expires" + n, record.CodeExpiresAt);
+            AddTime(command, "@read" + n, record.ReadAt);
+        }
+
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
+        {
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                Add(command, "@id", record.MessageId);
-                Add(command, "@patient", record.PatientId);
-                Add(command, "@instance", record.InstanceId);
-                AddCiphertext(command, record);
-                AddTime(command, "@created", record.CreatedAt);
-                AddTime(command, "@expires", record.ExpiresAt);
-                AddTime(command, "@retracted", record.RetractedAt);
-                Add(command, "@failed", record.FailedAttempts);
-                AddTime(command, "@locked", record.LockedUntil);
-                Add(command, "@code", record.CodeHash);
-                AddTime(command, "@code_expires", record.CodeExpiresAt);
-                AddTime(command, "@read", record.ReadAt);
-            },
-            cancellationToken).ConfigureAwait(false) == 1;
+                inserted.Add(reader.GetString(0));
+            }
+        }
+
+        // An id given twice in one batch is inserted once: its first occurrence reports it.
+        return [.. records.Select(record => inserted.Remove(record.MessageId))];
     }
 
     public async Task<PortalRecord?> FindAsync(string messageId, CancellationToken cancellationToken = default)
@@ -202,13 +229,13 @@ internal abstract class PortalSqlStore : IPortalStore
         return records;
     }
 
-    private static void AddCiphertext(DbCommand command, PortalRecord record)
+    private static void AddCiphertext(DbCommand command, PortalRecord record, string suffix = "")
     {
-        Add(command, "@key", record.KeyId);
-        Add(command, "@recipient", record.Recipient);
-        Add(command, "@subject", record.Subject);
-        Add(command, "@html", record.HtmlBody);
-        Add(command, "@text", record.TextBody);
+        Add(command, "@key" + suffix, record.KeyId);
+        Add(command, "@recipient" + suffix, record.Recipient);
+        Add(command, "@subject" + suffix, record.Subject);
+        Add(command, "@html" + suffix, record.HtmlBody);
+        Add(command, "@text" + suffix, record.TextBody);
     }
 
     private static DateTimeOffset? ReadTime(DbDataReader reader, int ordinal) =>

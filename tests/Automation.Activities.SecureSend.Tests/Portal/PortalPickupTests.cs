@@ -53,6 +53,26 @@ public sealed class PortalPickupTests(SqlitePortalDatabase database) : IClassFix
         Assert.Equal(message.Subject, portal.Protector.UnprotectString(record.Subject, message.MessageId));
     }
 
+    [Fact]
+    public async Task Deposit_ManyAtOnce_EachIsStoredOnceAndRepeatsKeepTheFirst()
+    {
+        // Concurrent deposits share INSERT statements: each must still land, and a repeated id must stay the first's.
+        var first = Enumerable.Range(0, 30).Select(_ => PortalHarness.Message()).ToList();
+        var second = Enumerable.Range(0, 10).Select(_ => PortalHarness.Message()).ToList();
+        var repeats = first.Take(5).Select(m => m with { Subject = "changed" });
+
+        await Task.WhenAll(first.Select(m => Task.Run(() => portal.Mailbox.DepositAsync(m))));
+        var deposits = await Task.WhenAll(second.Concat(repeats).Select(m => Task.Run(() => portal.Mailbox.DepositAsync(m))));
+
+        Assert.Equal(first.Take(5).Select(m => m.MessageId), deposits.Skip(10).Select(d => d.MessageId));
+        foreach (var message in first.Concat(second))
+        {
+            var record = await database.Store.FindAsync(message.MessageId);
+            Assert.NotNull(record);
+            Assert.Equal(message.Subject, portal.Protector.UnprotectString(record.Subject, message.MessageId));
+        }
+    }
+
     [Theory]
     [InlineData("MessageId")]
     [InlineData("RecipientAddress")]

@@ -54,6 +54,23 @@ public abstract class PortalStoreContractTests<TDatabase>(TDatabase database) : 
     }
 
     [Fact]
+    public async Task InsertMany_NewExistingAndRepeatedIds_ReportsEachAndKeepsTheFirst()
+    {
+        var existing = Record();
+        await Store.InsertAsync(existing);
+        var a = Record();
+        var b = Record();
+
+        var inserted = await Store.InsertManyAsync([a, existing with { PatientId = "someone-else" }, b, a with { PatientId = "a-again" }]);
+
+        Assert.Equal([true, false, true, false], inserted);
+        Assert.Equal(existing.PatientId, (await Store.FindAsync(existing.MessageId))!.PatientId);
+        Assert.Equal(a.PatientId, (await Store.FindAsync(a.MessageId))!.PatientId);
+        Assert.Equal(b.HtmlBody, (await Store.FindAsync(b.MessageId))!.HtmlBody);
+        Assert.Empty(await Store.InsertManyAsync([]));
+    }
+
+    [Fact]
     public async Task RecordFailure_ReachingTheLimit_LocksAndForgetsTheCode()
     {
         var record = Record() with { CodeHash = "salt:hash", CodeExpiresAt = Now.AddMinutes(10) };
