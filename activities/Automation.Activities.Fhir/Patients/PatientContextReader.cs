@@ -8,8 +8,8 @@ namespace Automation.Activities.Fhir.Patients;
 
 /// <summary>
 /// Reads a <see cref="PatientContext"/> straight from FHIR R4 JSON, without building Firely objects: the NDJSON source's
-/// fast path, about five times quicker than parsing with Firely and mapping with <see cref="PatientContextBuilder"/>, and
-/// with a twentieth of the garbage. It maps exactly as the builder does. Whenever a field it reads holds something the
+/// fast path: a patient in about 80 us and 36 KB of garbage, against 300 us and 213 KB parsing with Firely and mapping
+/// with <see cref="PatientContextBuilder"/>. It maps exactly as the builder does. Whenever a field it reads holds something the
 /// Firely path might read differently or reject (a code outside its value set, a malformed instant or dateTime, a value of
 /// the wrong JSON kind, an empty string, a null in an array), it gives up and returns <c>null</c>, and the caller parses
 /// with Firely, so unusual data keeps Firely's behaviour. Fields it does not read are not checked.
