@@ -50,7 +50,7 @@ public static class PatientContextBuilder
         ArgumentNullException.ThrowIfNull(appointment);
         string? Actor(string prefix) => appointment.Participant
             .Select(p => p.Actor)
-            .FirstOrDefault(a => a?.Reference?.StartsWith(prefix, StringComparison.Ordinal) == true || (a?.Reference is null && a?.Display is not null && prefix == "Location/" && a.Display.Contains("Clinic", StringComparison.OrdinalIgnoreCase)))
+            .FirstOrDefault(a => a is not null && IsActor(a.Reference, a.Display, prefix))
             ?.Display;
 
         return new AppointmentFact(
@@ -61,6 +61,25 @@ public static class PatientContextBuilder
             Actor("Practitioner/"),
             Actor("Location/"),
             appointment.Description);
+    }
+
+    // An appointment participant is the practitioner or location its reference names; a clinic may be named by display only.
+    internal static bool IsActor(string? reference, string? display, string prefix) =>
+        reference?.StartsWith(prefix, StringComparison.Ordinal) == true
+        || (reference is null && display is not null && prefix == "Location/" && display.Contains("Clinic", StringComparison.OrdinalIgnoreCase));
+
+    // Keeps a lab value when its code has none yet or it is newer than the one kept (a value without a time is oldest).
+    internal static void OfferLab(Dictionary<string, LabFact> latest, string? code, decimal? value, string? unit, DateTimeOffset? at)
+    {
+        if (code is null)
+        {
+            return;
+        }
+
+        if (!latest.TryGetValue(code, out var current) || (at ?? DateTimeOffset.MinValue) > (current.EffectiveAt ?? DateTimeOffset.MinValue))
+        {
+            latest[code] = new LabFact(code, value, unit, at);
+        }
     }
 
     /// <summary>Parses a FHIR date or dateTime (partial dates mean their first instant, UTC).</summary>
@@ -144,17 +163,8 @@ public static class PatientContextBuilder
         var latest = new Dictionary<string, LabFact>(StringComparer.Ordinal);
         void Offer(string? code, DataType? value, DateTimeOffset? at)
         {
-            if (code is null)
-            {
-                return;
-            }
-
             var quantity = value as Quantity;
-            var fact = new LabFact(code, quantity?.Value, quantity?.Unit ?? quantity?.Code, at);
-            if (!latest.TryGetValue(code, out var current) || (at ?? DateTimeOffset.MinValue) > (current.EffectiveAt ?? DateTimeOffset.MinValue))
-            {
-                latest[code] = fact;
-            }
+            OfferLab(latest, code, quantity?.Value, quantity?.Unit ?? quantity?.Code, at);
         }
 
         foreach (var observation in observations.Where(o => o.Status is not ObservationStatus.EnteredInError and not ObservationStatus.Cancelled))

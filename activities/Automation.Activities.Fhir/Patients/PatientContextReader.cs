@@ -143,7 +143,7 @@ internal static partial class PatientContextReader
     {
         using var document = Parse(json, "Patient");
         var patient = document.RootElement;
-        var names = Objects(patient, "name").ToList();
+        var names = Objects(patient, "name");
         var name = names.FirstOrDefault(n => Code(n, "use", NameUses) == "official") is { ValueKind: JsonValueKind.Object } official ? official : names.FirstOrDefault();
         var telecom = Objects(patient, "telecom").Select(t => (System: Code(t, "system", ContactSystems), Value: Text(t, "value"))).ToList();
         var communication = Objects(patient, "communication").Select(c => (Preferred: Flag(c, "preferred"), Language: Object(c, "language"))).ToList();
@@ -228,7 +228,7 @@ internal static partial class PatientContextReader
             .Select(p => Object(p, "actor") is { } actor ? (Reference: Text(actor, "reference"), Display: Text(actor, "display")) : (null, null))
             .ToList();
         string? Actor(string prefix) => actors
-            .FirstOrDefault(a => a.Reference?.StartsWith(prefix, StringComparison.Ordinal) == true || (a.Reference is null && a.Display is not null && prefix == "Location/" && a.Display.Contains("Clinic", StringComparison.OrdinalIgnoreCase)))
+            .FirstOrDefault(a => PatientContextBuilder.IsActor(a.Reference, a.Display, prefix))
             .Display;
 
         return new AppointmentFact(
@@ -288,27 +288,14 @@ internal static partial class PatientContextReader
             return;
         }
 
-        if (value is not null)
+        if (value is { } present)
         {
-            Offer(latest, code, value.Value, at);
+            PatientContextBuilder.OfferLab(latest, code, present.Value, present.Unit, at);
         }
 
         foreach (var component in components)
         {
-            Offer(latest, component.Code, component.Value ?? default, at);
-        }
-    }
-
-    private static void Offer(Dictionary<string, LabFact> latest, string? code, (decimal? Value, string? Unit) value, DateTimeOffset? at)
-    {
-        if (code is null)
-        {
-            return;
-        }
-
-        if (!latest.TryGetValue(code, out var current) || (at ?? DateTimeOffset.MinValue) > (current.EffectiveAt ?? DateTimeOffset.MinValue))
-        {
-            latest[code] = new LabFact(code, value.Value, value.Unit, at);
+            PatientContextBuilder.OfferLab(latest, component.Code, component.Value?.Value, component.Value?.Unit, at);
         }
     }
 
