@@ -7,11 +7,7 @@ namespace Automation.Activities.SecureSend.Portal;
 /// </summary>
 internal interface IPortalStore
 {
-    /// <summary>Inserts a message unless one with its id exists.</summary>
-    /// <returns><c>true</c> when inserted, <c>false</c> when the id was already there (nothing changed).</returns>
-    Task<bool> InsertAsync(PortalRecord record, CancellationToken cancellationToken = default);
-
-    /// <summary>Inserts several messages in one statement, each unless one with its id exists.</summary>
+    /// <summary>Inserts messages in one statement, each unless one with its id exists (nothing changes for those).</summary>
     /// <returns>For each record in order, <c>true</c> when it was inserted (an id given twice: its first occurrence).</returns>
     Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<PortalRecord> records, CancellationToken cancellationToken = default);
 

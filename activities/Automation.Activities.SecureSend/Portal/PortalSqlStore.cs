@@ -14,12 +14,6 @@ internal abstract class PortalSqlStore : IPortalStore
     private readonly Lock schemaGate = new();
     private Task? schemaReady;
 
-    public async Task<bool> InsertAsync(PortalRecord record, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return (await InsertManyAsync([record], cancellationToken).ConfigureAwait(false))[0];
-    }
-
     public async Task<IReadOnlyList<bool>> InsertManyAsync(IReadOnlyList<PortalRecord> records, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(records);

@@ -18,7 +18,7 @@ public abstract class PortalStoreContractTests<TDatabase>(TDatabase database) : 
     {
         var record = Record() with { RetractedAt = null, CodeHash = "salt:hash", CodeExpiresAt = Now.AddMinutes(10), FailedAttempts = 2 };
 
-        Assert.True(await Store.InsertAsync(record));
+        Assert.True(await InsertAsync(record));
         var found = await Store.FindAsync(record.MessageId);
 
         Assert.NotNull(found);
@@ -43,9 +43,9 @@ public abstract class PortalStoreContractTests<TDatabase>(TDatabase database) : 
     public async Task Insert_SameIdAgain_KeepsTheFirst()
     {
         var first = Record();
-        await Store.InsertAsync(first);
+        await InsertAsync(first);
 
-        var inserted = await Store.InsertAsync(first with { PatientId = "someone-else", Subject = [9, 9, 9] });
+        var inserted = await InsertAsync(first with { PatientId = "someone-else", Subject = [9, 9, 9] });
 
         Assert.False(inserted);
         var found = await Store.FindAsync(first.MessageId);
@@ -57,7 +57,7 @@ public abstract class PortalStoreContractTests<TDatabase>(TDatabase database) : 
     public async Task InsertMany_NewExistingAndRepeatedIds_ReportsEachAndKeepsTheFirst()
     {
         var existing = Record();
-        await Store.InsertAsync(existing);
+        await InsertAsync(existing);
         var a = Record();
         var b = Record();
 
@@ -74,7 +74,7 @@ public abstract class PortalStoreContractTests<TDatabase>(TDatabase database) : 
     public async Task RecordFailure_ReachingTheLimit_LocksAndForgetsTheCode()
     {
         var record = Record() with { CodeHash = "salt:hash", CodeExpiresAt = Now.AddMinutes(10) };
-        await Store.InsertAsync(record);
+        await InsertAsync(record);
         var lockUntil = Now.AddMinutes(30);
 
         for (var i = 1; i <= 4; i++)
@@ -98,7 +98,7 @@ public abstract class PortalStoreContractTests<TDatabase>(TDatabase database) : 
     public async Task RecordFailure_AfterTheLockoutEnded_StartsAFreshCount()
     {
         var record = Record();
-        await Store.InsertAsync(record);
+        await InsertAsync(record);
         for (var i = 0; i < 5; i++)
         {
             await Store.RecordFailureAsync(record.MessageId, Now, 5, Now.AddMinutes(30));
@@ -115,7 +115,7 @@ public abstract class PortalStoreContractTests<TDatabase>(TDatabase database) : 
     public async Task RecordFailure_ConcurrentWrongAnswers_CountEveryOne()
     {
         var record = Record();
-        await Store.InsertAsync(record);
+        await InsertAsync(record);
 
         var failures = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Store.RecordFailureAsync(record.MessageId, Now, 100, Now.AddMinutes(30))));
 
@@ -126,7 +126,7 @@ public abstract class PortalStoreContractTests<TDatabase>(TDatabase database) : 
     public async Task ConsumeCode_Twice_OnlyTheFirstSucceedsAndReadIsRecorded()
     {
         var record = Record();
-        await Store.InsertAsync(record);
+        await InsertAsync(record);
         await Store.SetCodeAsync(record.MessageId, "salt:abc", Now.AddMinutes(10));
 
         Assert.False(await Store.ConsumeCodeAsync(record.MessageId, "salt:other", Now));
@@ -142,7 +142,7 @@ public abstract class PortalStoreContractTests<TDatabase>(TDatabase database) : 
     public async Task Retract_Twice_TheSecondChangesNothing()
     {
         var record = Record();
-        await Store.InsertAsync(record);
+        await InsertAsync(record);
 
         Assert.True(await Store.RetractAsync(record.MessageId, Now.AddHours(1)));
         Assert.False(await Store.RetractAsync(record.MessageId, Now.AddHours(2)));
@@ -155,7 +155,7 @@ public abstract class PortalStoreContractTests<TDatabase>(TDatabase database) : 
     public async Task ReplaceCiphertext_UnderAnotherKeyThanExpected_IsRefused()
     {
         var record = Record() with { KeyId = "old" };
-        await Store.InsertAsync(record);
+        await InsertAsync(record);
         var rewrapped = record with { KeyId = "new", Subject = [1, 2, 3] };
 
         Assert.False(await Store.ReplaceCiphertextAsync(rewrapped, "someother"));
@@ -240,6 +240,8 @@ public abstract class PortalStoreContractTests<TDatabase>(TDatabase database) : 
         Assert.Equal("new", PhiProtector.KeyIdOf((byte[])raw[0]!));
         Assert.Equal("new", raw[1]);
     }
+
+    private async Task<bool> InsertAsync(PortalRecord record) => (await Store.InsertManyAsync([record]))[0];
 
     private static PortalRecord Record() => new()
     {
