@@ -4,8 +4,9 @@ namespace Automation.Engine.Persistence;
 /// Turns the point requests that many callers make at the same time (the instances of a batch run concurrently, each
 /// reading its consent records or its recipient, each recording its message) into one batched call, so a store does one
 /// statement per batch instead of one per instance. While a batch executes, new requests queue; the next batch takes
-/// them all, up to <see cref="MaxBatchSize"/>. A lone request executes at once: nothing waits on a timer, and batches
-/// grow by themselves under load (the audit log's group commit works the same way).
+/// them all, up to <see cref="MaxBatchSize"/>. Before taking a batch the drain yields its turn on the thread pool once, so
+/// callers that are runnable at that moment queue first. Nothing waits on a timer: a lone request executes after that one
+/// turn, and batches grow by themselves under load (the audit log's group commit works the same way).
 /// </summary>
 /// <remarks>
 /// A request made after another caller's request completed is in a later batch, so it sees what that one wrote. When
@@ -63,6 +64,9 @@ public sealed class RequestCoalescer<TRequest, TResult>
     {
         while (true)
         {
+            // Callers that are runnable right now (the other instances of a batch) get to queue their requests first:
+            // the yield puts the drain behind them on the thread pool, so a batch holds several requests, not one.
+            await Task.Yield();
             List<Pending> batch;
             lock (gate)
             {

@@ -35,6 +35,7 @@ public sealed class RequestCoalescerTests
         });
 
         var first = coalescer.ExecuteAsync(0);
+        await UntilAsync(() => { lock (batches) { return batches.Count == 1; } });
         var waiting = Enumerable.Range(1, 10).Select(i => coalescer.ExecuteAsync(i)).ToList();
         release.SetResult();
 
@@ -45,18 +46,54 @@ public sealed class RequestCoalescerTests
     }
 
     [Fact]
+    public async Task RequestsMadeInOneBurst_WaitForEachOther_AndGoInOneBatch()
+    {
+        // The instances of a batch make their requests one after another on the thread pool: the drain yields its turn
+        // first, so it finds them all queued. A context that runs posted work only when told makes the order exact.
+        var batches = new List<int[]>();
+        var coalescer = new RequestCoalescer<int, int>((requests, _) =>
+        {
+            batches.Add([.. requests]);
+            return Task.FromResult<IReadOnlyList<int>>([.. requests.Select(r => -r)]);
+        });
+        var context = new ManualContext();
+        List<Task<int>> burst;
+        SynchronizationContext.SetSynchronizationContext(context);
+        try
+        {
+            burst = [.. Enumerable.Range(1, 10).Select(i => coalescer.ExecuteAsync(i))];
+        }
+        finally
+        {
+            SynchronizationContext.SetSynchronizationContext(null);
+        }
+
+        Assert.Empty(batches);
+        context.RunPosted();
+
+        Assert.Equal(Enumerable.Range(1, 10).Select(i => -i), await Task.WhenAll(burst));
+        Assert.Equal(Enumerable.Range(1, 10), Assert.Single(batches));
+    }
+
+    [Fact]
     public async Task QueueLongerThanMaxBatchSize_IsSplit()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var sizes = new List<int>();
         var coalescer = new RequestCoalescer<int, int>(async (requests, _) =>
         {
-            sizes.Add(requests.Count);
+            lock (sizes)
+            {
+                sizes.Add(requests.Count);
+            }
+
             await release.Task;
             return [.. requests];
         }, maxBatchSize: 4);
 
-        var all = Enumerable.Range(0, 10).Select(i => coalescer.ExecuteAsync(i)).ToList();
+        var all = new List<Task<int>> { coalescer.ExecuteAsync(0) };
+        await UntilAsync(() => { lock (sizes) { return sizes.Count == 1; } });
+        all.AddRange(Enumerable.Range(1, 9).Select(i => coalescer.ExecuteAsync(i)));
         release.SetResult();
 
         Assert.Equal(Enumerable.Range(0, 10), await Task.WhenAll(all));
@@ -123,5 +160,30 @@ public sealed class RequestCoalescerTests
     {
         var error = Assert.Throws<ArgumentOutOfRangeException>(() => new RequestCoalescer<int, int>((r, _) => Task.FromResult<IReadOnlyList<int>>([.. r]), 0));
         Assert.Equal("maxBatchSize", error.ParamName);
+    }
+
+    private static async Task UntilAsync(Func<bool> condition)
+    {
+        for (var i = 0; i < 500 && !condition(); i++)
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.True(condition());
+    }
+
+    private sealed class ManualContext : SynchronizationContext
+    {
+        private readonly Queue<(SendOrPostCallback Callback, object? State)> posted = new();
+
+        public override void Post(SendOrPostCallback d, object? state) => posted.Enqueue((d, state));
+
+        public void RunPosted()
+        {
+            while (posted.TryDequeue(out var work))
+            {
+                work.Callback(work.State);
+            }
+        }
     }
 }
