@@ -369,6 +369,8 @@ public abstract class AuditLog : IAuditLog, IAsyncDisposable
         var entries = new List<AuditEntry>();
         while (await queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
+            // As RequestCoalescer does: callers runnable right now append first, so they share this transaction.
+            await Task.Yield();
             batch.Clear();
             entries.Clear();
             while (entries.Count < MaxEntriesPerTransaction && queue.Reader.TryRead(out var pending))
@@ -383,7 +385,13 @@ public abstract class AuditLog : IAuditLog, IAsyncDisposable
                 var offset = 0;
                 foreach (var pending in batch)
                 {
-                    pending.Completion.TrySetResult(records.Skip(offset).Take(pending.Entries.Length).ToArray());
+                    var mine = new AuditRecord[pending.Entries.Length];
+                    for (var i = 0; i < mine.Length; i++)
+                    {
+                        mine[i] = records[offset + i];
+                    }
+
+                    pending.Completion.TrySetResult(mine);
                     offset += pending.Entries.Length;
                 }
             }
