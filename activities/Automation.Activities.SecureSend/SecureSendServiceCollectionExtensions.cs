@@ -140,7 +140,7 @@ public static class SecureSendServiceCollectionExtensions
         smtp.Password = section["Password"];
         smtp.InsecureAcceptAnyCertificate = bool.TryParse(section["InsecureAcceptAnyCertificate"], out var insecure) && insecure;
         smtp.PoolSize = int.TryParse(section["PoolSize"], out var pool) ? pool : smtp.PoolSize;
-        smtp.DisablePipelining = !bool.TryParse(section["DisablePipelining"], out var disable) || disable;
+        smtp.DisablePipelining = bool.TryParse(section["DisablePipelining"], out var disable) && disable;
         return smtp;
     }
 }

@@ -41,6 +41,7 @@ public sealed class SmtpCapture : IAsyncDisposable
         var serverOptions = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(endpoint.Build()).MaxMessageSize(64 * 1024 * 1024).Build();
         var services = new ServiceProvider();
         services.Add(new Store(this));
+        services.Add(new NoDelayEndpointListenerFactory());
         server = new SmtpServer.SmtpServer(serverOptions, services);
         running = server.StartAsync(stopping.Token);
     }

@@ -36,6 +36,7 @@ public sealed class LoopbackSmtpServer : IAsyncDisposable
         var options = new SmtpServerOptionsBuilder().ServerName("localhost").Endpoint(endpoint.Build()).MaxMessageSize(50 * 1024 * 1024).Build();
         var services = new SmtpServer.ComponentModel.ServiceProvider();
         services.Add(new CaptureStore(this));
+        services.Add(new Capture.NoDelayEndpointListenerFactory());
         var server = new SmtpServer.SmtpServer(options, services);
         running = server.StartAsync(stop.Token);
     }

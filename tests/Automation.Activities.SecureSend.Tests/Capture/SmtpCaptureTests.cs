@@ -31,6 +31,51 @@ public sealed class SmtpCaptureTests
     }
 
     [Fact]
+    public async Task Pipelined_messages_on_one_starttls_session_are_all_captured_over_tls()
+    {
+        await using var capture = SmtpCapture.Start();
+        using var client = new SmtpClient { SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13 };
+        client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+        await client.ConnectAsync("127.0.0.1", capture.Port, SecureSocketOptions.StartTls);
+        Assert.True(client.Capabilities.HasFlag(SmtpCapabilities.Pipelining));
+        for (var i = 0; i < 5; i++)
+        {
+            var message = new MimeMessage { Subject = "Reminder " + i, MessageId = $"m{i}@automation.test" };
+            message.From.Add(MailboxAddress.Parse("noreply@hospital.test"));
+            message.To.Add(MailboxAddress.Parse($"patient{i}@example.org"));
+            message.To.Add(MailboxAddress.Parse($"carer{i}@example.org"));
+            message.Body = new TextPart("plain") { Text = "See you soon." };
+            await client.SendAsync(message);
+        }
+
+        await client.DisconnectAsync(true);
+
+        Assert.True(await capture.WaitForCountAsync(5, TimeSpan.FromSeconds(10)));
+        Assert.All(capture.Messages, m => Assert.True(m.OverTls));
+        Assert.Equal(Enumerable.Range(0, 5).Select(i => $"m{i}@automation.test"), capture.Messages.Select(m => m.MessageId));
+        Assert.Equal(["patient4@example.org", "carer4@example.org"], capture.Messages[4].To);
+    }
+
+    [Fact]
+    public async Task Sessions_are_accepted_with_nagle_off_so_pipelined_replies_do_not_wait_for_delayed_acks()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        var endpoint = new SmtpServer.EndpointDefinitionBuilder().Endpoint(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port)).Build();
+        using var listener = (NoDelayEndpointListenerFactory.Listener)new NoDelayEndpointListenerFactory().CreateListener(endpoint);
+
+        var accepting = listener.AcceptAsync(CancellationToken.None);
+        using var client = new System.Net.Sockets.TcpClient();
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, port);
+        using var session = await accepting;
+
+        Assert.True(session.Socket.NoDelay);
+        Assert.False(session.IsSecure);
+    }
+
+    [Fact]
     public async Task Without_starttls_a_client_that_requires_tls_cannot_send()
     {
         await using var capture = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = false });
