@@ -78,7 +78,7 @@ internal static class BenchCommand
 
     // Enough sends (about 1,000) that the JIT has compiled the hot paths at full optimization before the measured run
     // starts, as in a server that has been running; with 2,000 patients it was still compiling ~5,900 methods during it.
-    private const int DefaultWarmup = 10_000;
+    private const int DefaultWarmup = 30_000;
 
     /// <summary>The repository's <c>workflows</c> folder, looked for above the current folder and above the program.</summary>
     private static string? FindWorkflows()
