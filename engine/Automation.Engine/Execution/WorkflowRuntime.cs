@@ -157,26 +157,51 @@ public sealed partial class WorkflowRuntime
     /// <returns>How many timers were resumed.</returns>
     public async Task<int> ResumeDueTimersAsync(CancellationToken cancellationToken = default)
     {
-        // A page at a time, after the previous page's last timer: memory holds one page however many timers fell due,
-        // and a timer that cannot be resumed (its instance moved on) is passed over rather than listed again.
+        // A page at a time, after the previous page's last timer: memory holds two pages however many timers fell due,
+        // and a timer that cannot be resumed (its instance moved on) is passed over rather than listed again. Two pages
+        // are in flight at once, so one runs while the other waits on the database. An instance with timers on both
+        // pages is resumed by one; the other's batch commit is refused for it, and it is then resumed on its own.
         var now = timeProvider.GetUtcNow();
         var take = Math.Max(1, options.ResumeBatchSize);
         (DateTimeOffset, string)? after = null;
         var resumed = 0;
-        while (true)
+        Task<IReadOnlyList<WorkflowRunResult>>? previous = null;
+        try
         {
-            var page = await store.ListDueTimersAsync(now, after, take, cancellationToken).ConfigureAwait(false);
-            if (page.Count > 0)
+            while (true)
             {
-                resumed += (await ResumeBatchAsync(page, cancellationToken).ConfigureAwait(false)).Count;
+                var page = await store.ListDueTimersAsync(now, after, take, cancellationToken).ConfigureAwait(false);
+                var current = page.Count > 0 ? ResumeBatchAsync(page, cancellationToken) : null;
+                if (previous is not null)
+                {
+                    resumed += (await previous.ConfigureAwait(false)).Count;
+                }
+
+                previous = current;
+                if (page.Count < take)
+                {
+                    break;
+                }
+
+                after = (page[^1].ResumeAt!.Value, page[^1].Id);
             }
 
-            if (page.Count < take)
+            if (previous is not null)
             {
-                return resumed;
+                resumed += (await previous.ConfigureAwait(false)).Count;
+                previous = null;
             }
 
-            after = (page[^1].ResumeAt!.Value, page[^1].Id);
+            return resumed;
+        }
+        finally
+        {
+            if (previous is not null)
+            {
+                // A failure elsewhere ends the call; the page still running finishes (or fails) before it returns, so no
+                // run outlives the call and no failure goes unobserved.
+                await previous.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            }
         }
     }
 

@@ -222,6 +222,81 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
     }
 
     [Fact]
+    public async Task ResumeDueTimers_TheNextPageRunsWhileThePreviousIsStillInFlight()
+    {
+        // One timer a page: each instance's run waits until the other's has begun, which only happens when two pages
+        // are in flight at once (one page after the other, the first would wait in vain and give up).
+        using var services = PagedRuntime(pageSize: 1, typeof(Rendezvous));
+        var runtime = services.GetRequiredService<WorkflowRuntime>();
+        var definition = await SaveAsync(Definition(
+            [Activity("wait", "Elsa.Delay", ("timeSpan", Literal("01:00:00"))), Activity("meet", "Test.Rendezvous")],
+            [Connect("wait", "meet")], definitionId: "overlap-" + definitionSuffix));
+        var first = await runtime.StartAsync(definition, new StartWorkflowOptions { CorrelationId = "a-" + definitionSuffix });
+        var second = await runtime.StartAsync(definition, new StartWorkflowOptions { CorrelationId = "b-" + definitionSuffix });
+        var arrived = 0;
+        var bothRunning = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var waitedInVain = false;
+        async Task Meet()
+        {
+            if (Interlocked.Increment(ref arrived) == 2)
+            {
+                bothRunning.TrySetResult();
+                return;
+            }
+
+            waitedInVain = await Task.WhenAny(bothRunning.Task, Task.Delay(TimeSpan.FromSeconds(10))) != bothRunning.Task;
+        }
+
+        Rendezvous.Hooks["a-" + definitionSuffix] = Meet;
+        Rendezvous.Hooks["b-" + definitionSuffix] = Meet;
+        Clock.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(2, await runtime.ResumeDueTimersAsync());
+
+        Assert.False(waitedInVain);
+        Assert.Equal(WorkflowStatus.Finished, (await Store.GetInstanceAsync(first.InstanceId))!.Status);
+        Assert.Equal(WorkflowStatus.Finished, (await Store.GetInstanceAsync(second.InstanceId))!.Status);
+    }
+
+    [Fact]
+    public async Task ResumeDueTimers_AnInstanceWithTimersOnTwoPagesInFlight_ResumesEachTimerOnce()
+    {
+        // Both branches wait an hour; with one timer a page, the instance's two timers are on the two pages in flight.
+        using var services = PagedRuntime(pageSize: 1, typeof(Rendezvous));
+        var runtime = services.GetRequiredService<WorkflowRuntime>();
+        var definition = await SaveAsync(Definition(
+            [
+                Activity("fork", "Elsa.FlowFork", ("branches", Expr("Object", "[\"A\",\"B\"]"))),
+                Activity("waitA", "Elsa.Delay", ("timeSpan", Literal("01:00:00"))),
+                Activity("waitB", "Elsa.Delay", ("timeSpan", Literal("01:00:00"))),
+                Activity("join", "Elsa.FlowJoin", ("mode", Literal("WaitAll"))),
+                Activity("after", "Elsa.WriteLine", ("text", Literal("joined"))),
+            ],
+            [Connect("fork", "waitA", "A"), Connect("fork", "waitB", "B"), Connect("waitA", "join"), Connect("waitB", "join"), Connect("join", "after")],
+            definitionId: "two-timers-" + definitionSuffix));
+        var started = await runtime.StartAsync(definition);
+        Assert.Equal(2, started.NewBookmarks.Count);
+        Clock.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(2, await runtime.ResumeDueTimersAsync());
+
+        Assert.Equal(WorkflowStatus.Finished, (await Store.GetInstanceAsync(started.InstanceId))!.Status);
+        var journal = await Store.GetJournalAsync(started.InstanceId);
+        Assert.Single(journal, e => e.ActivityId == "waitA" && e.Event == JournalEvent.Completed);
+        Assert.Single(journal, e => e.ActivityId == "waitB" && e.Event == JournalEvent.Completed);
+        Assert.Equal(["joined"], Lines);
+    }
+
+    private ServiceProvider PagedRuntime(int pageSize, Type activity) => new ServiceCollection()
+        .AddSingleton(Store)
+        .AddSingleton<TimeProvider>(Clock)
+        .AddSingleton(new WorkflowConsole(Console))
+        .AddSingleton<IWorkflowTimerScheduler>(Timers)
+        .AddSingleton(Registry(activity))
+        .AddAutomationEngine(o => o.ResumeBatchSize = pageSize)
+        .BuildServiceProvider();
+
+    [Fact]
     public async Task ResumeBatch_RacingAnotherBatchOverTheSameTimers_CommitsEachInstanceOnce()
     {
         var definition = await SaveAsync(Definition(
@@ -283,6 +358,23 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
         Assert.Single(await Store.GetJournalAsync(meddler.InstanceId), e => e.ActivityId == "meddle" && e.Event == JournalEvent.Completed);
         Assert.DoesNotContain(await Store.GetJournalAsync(moved.InstanceId), e => e.ActivityId == "meddle");
         Assert.Equal(1, meddlerRuns); // its run was committed as it was, not run again
+    }
+
+    /// <summary>Runs the hook registered for its instance's correlation id (tests of both stores may run at once), then completes.</summary>
+    [Automation.Engine.Activities.Activity("Test", "Test", "Calls a test hook by correlation id.")]
+    public sealed class Rendezvous : Automation.Engine.Activities.Activity
+    {
+        public static System.Collections.Concurrent.ConcurrentDictionary<string, Func<Task>> Hooks { get; } = new();
+
+        public override async ValueTask ExecuteAsync(Automation.Engine.Activities.ActivityExecutionContext context)
+        {
+            if (context.CorrelationId is { } id && Hooks.TryGetValue(id, out var hook))
+            {
+                await hook();
+            }
+
+            context.Complete();
+        }
     }
 
     private static Automation.Engine.Descriptors.ActivityRegistry Registry(Type activity)
@@ -510,9 +602,9 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
         return activity;
     }
 
-    private static JsonObject Connect(string source, string target) => new()
+    private static JsonObject Connect(string source, string target, string port = "Done") => new()
     {
-        ["source"] = new JsonObject { ["activity"] = source, ["port"] = "Done" },
+        ["source"] = new JsonObject { ["activity"] = source, ["port"] = port },
         ["target"] = new JsonObject { ["activity"] = target, ["port"] = "In" },
     };
 
