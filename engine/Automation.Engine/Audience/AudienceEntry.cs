@@ -61,6 +61,8 @@ public sealed class AudienceEntry(IWorkflowStore store, WorkflowRuntime runtime,
         var skipFirst = run.Position;
         long seen = 0;
         var batch = new List<AudienceMember>(BatchSize);
+        Task<BatchCounts>? inFlight = null;
+        IReadOnlySet<string>? inFlightMembers = null;
         try
         {
             await foreach (var member in members.WithCancellation(cancellationToken).ConfigureAwait(false))
@@ -73,22 +75,34 @@ public sealed class AudienceEntry(IWorkflowStore store, WorkflowRuntime runtime,
                 batch.Add(member);
                 if (batch.Count == BatchSize)
                 {
-                    run = await EnterBatchAsync(run, definition, batch, cancellationToken).ConfigureAwait(false);
-                    progress?.Report(run);
-                    batch.Clear();
+                    await EnterNextAsync(batch).ConfigureAwait(false);
+                    batch = new List<AudienceMember>(BatchSize);
                 }
             }
 
             if (batch.Count > 0)
             {
-                run = await EnterBatchAsync(run, definition, batch, cancellationToken).ConfigureAwait(false);
-                progress?.Report(run);
+                await EnterNextAsync(batch).ConfigureAwait(false);
             }
+
+            await RecordInFlightAsync().ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
+            // A batch that committed before the failure counts, so a resumed run does not read it again.
+            await SettleAsync(inFlight).ConfigureAwait(false);
+            if (inFlight is { IsCompletedSuccessfully: true })
+            {
+                Advance(inFlight.Result);
+            }
+
             run = run with { Status = "failed", Error = exception.GetType().Name + ": " + exception.Message, UpdatedAt = timeProvider.GetUtcNow() };
             await store.SaveAudienceRunAsync(run, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            await SettleAsync(inFlight).ConfigureAwait(false);
             throw;
         }
 
@@ -96,7 +110,56 @@ public sealed class AudienceEntry(IWorkflowStore store, WorkflowRuntime runtime,
         await store.SaveAudienceRunAsync(run, cancellationToken).ConfigureAwait(false);
         progress?.Report(run);
         return run;
+
+        // Two batches are in flight at once: the next one is checked, screened and run while the previous one commits,
+        // so the database and the runs keep each other busy. The saved position still moves a whole batch at a time, in
+        // order, once a batch has committed: a resumed run reads at most the two batches that were in flight again.
+        async Task EnterNextAsync(List<AudienceMember> next)
+        {
+            var entering = EnterBatchAsync(run.RunId, definition, next, inFlight, inFlightMembers, cancellationToken);
+            try
+            {
+                await RecordInFlightAsync().ConfigureAwait(false);
+            }
+            catch
+            {
+                await SettleAsync(entering).ConfigureAwait(false);
+                throw;
+            }
+
+            inFlight = entering;
+            inFlightMembers = next.Select(m => m.CorrelationId).ToHashSet(StringComparer.Ordinal);
+        }
+
+        async Task RecordInFlightAsync()
+        {
+            if (inFlight is null)
+            {
+                return;
+            }
+
+            var counts = await inFlight.ConfigureAwait(false);
+            inFlight = null;
+            Advance(counts);
+            await store.SaveAudienceRunAsync(run, cancellationToken).ConfigureAwait(false);
+            progress?.Report(run);
+        }
+
+        void Advance(BatchCounts counts) => run = run with
+        {
+            Position = run.Position + counts.Members,
+            Entered = run.Entered + counts.Entered,
+            Skipped = run.Skipped + counts.Skipped,
+            Excluded = run.Excluded + counts.Excluded,
+            UpdatedAt = timeProvider.GetUtcNow(),
+        };
     }
+
+    // Waits for a batch still in flight when the run stops, so none outlives the call; its own failure is not the one
+    // the caller hears of.
+    private static Task SettleAsync(Task? entering) => entering is null
+        ? Task.CompletedTask
+        : entering.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>The instance id an audience gives a member: stable, so a resumed run finds what it created before.</summary>
     /// <param name="scope">The run id, or the <see cref="InstanceScope"/>.</param>
@@ -105,10 +168,17 @@ public sealed class AudienceEntry(IWorkflowStore store, WorkflowRuntime runtime,
     public static string InstanceIdFor(string scope, string correlationId) =>
         "aud-" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(scope + "\n" + correlationId)))[..24];
 
-    private async Task<AudienceRun> EnterBatchAsync(AudienceRun run, WorkflowDefinition definition, List<AudienceMember> batch, CancellationToken cancellationToken)
+    private async Task<BatchCounts> EnterBatchAsync(string runId, WorkflowDefinition definition, List<AudienceMember> batch, Task? inFlight, IReadOnlySet<string>? inFlightMembers, CancellationToken cancellationToken)
     {
         var unique = batch.DistinctBy(m => m.CorrelationId, StringComparer.Ordinal).ToList();
-        var ids = unique.ConvertAll(m => InstanceIdFor(InstanceScope ?? run.RunId, m.CorrelationId));
+
+        // A member also in the batch still in flight must see that batch's instances in the re-entry check.
+        if (inFlight is not null && unique.Exists(m => inFlightMembers!.Contains(m.CorrelationId)))
+        {
+            await SettleAsync(inFlight).ConfigureAwait(false);
+        }
+
+        var ids = unique.ConvertAll(m => InstanceIdFor(InstanceScope ?? runId, m.CorrelationId));
         var existing = await store.FindExistingInstanceIdsAsync(ids, cancellationToken).ConfigureAwait(false);
         var active = await store.FindActiveCorrelationIdsAsync(definition.DefinitionId, unique.ConvertAll(m => m.CorrelationId), cancellationToken).ConfigureAwait(false);
         var admissible = new List<(AudienceMember Member, string InstanceId)>(unique.Count);
@@ -133,15 +203,8 @@ public sealed class AudienceEntry(IWorkflowStore store, WorkflowRuntime runtime,
             await runtime.StartBatchAsync(definition, starts, cancellationToken).ConfigureAwait(false);
         }
 
-        var updated = run with
-        {
-            Position = run.Position + batch.Count,
-            Entered = run.Entered + starts.Count,
-            Skipped = run.Skipped + (batch.Count - admissible.Count),
-            Excluded = run.Excluded + (admissible.Count - starts.Count),
-            UpdatedAt = timeProvider.GetUtcNow(),
-        };
-        await store.SaveAudienceRunAsync(updated, cancellationToken).ConfigureAwait(false);
-        return updated;
+        return new BatchCounts(batch.Count, starts.Count, batch.Count - admissible.Count, admissible.Count - starts.Count);
     }
+
+    private readonly record struct BatchCounts(int Members, int Entered, int Skipped, int Excluded);
 }

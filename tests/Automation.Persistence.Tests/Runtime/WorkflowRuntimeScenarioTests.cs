@@ -416,11 +416,13 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
     /// <summary>Keeps out members whose number is odd.</summary>
     private sealed class OddPatientsScreen : IAudienceScreen
     {
-        public int Seen { get; private set; }
+        private int seen;
+
+        public int Seen => Volatile.Read(ref seen);
 
         public Task<IReadOnlySet<string>> ExcludeAsync(WorkflowDefinition definition, string? entryActivityId, IReadOnlyList<AudienceMember> members, CancellationToken cancellationToken)
         {
-            Seen += members.Count;
+            Interlocked.Add(ref seen, members.Count); // two batches may be screened at once
             return Task.FromResult<IReadOnlySet<string>>(members.Where(m => int.Parse(m.CorrelationId["patient-".Length..], System.Globalization.CultureInfo.InvariantCulture) % 2 == 1).Select(m => m.CorrelationId).ToHashSet());
         }
     }
@@ -501,6 +503,68 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
         var page = await Store.ListInstancesAsync(new InstanceQuery { DefinitionId = definition.DefinitionId, Take = 100 });
         Assert.Equal(20, page.TotalCount);
         Assert.Equal(20, page.Items.Select(i => i.CorrelationId).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task AudienceEntry_TheNextBatchIsScreenedWhileThePreviousIsStillInFlight()
+    {
+        // The first batch's screen waits until the second batch's screen has begun: that only happens when the next
+        // batch enters while the previous one is still in flight (one batch after the other, it would wait in vain).
+        var definition = await SaveAsync(WaitForEvent(Evt("engaged"), "after"));
+        var screen = new MeetingScreen();
+        var entry = new AudienceEntry(Store, Runtime, Clock) { BatchSize = 4, Screen = screen };
+
+        var run = await entry.RunAsync("run-overlap-" + definitionSuffix, definition, Members(8));
+
+        Assert.False(screen.WaitedInVain);
+        Assert.Equal(("completed", 8L, 8L), (run.Status, run.Position, run.Entered));
+    }
+
+    [Fact]
+    public async Task AudienceEntry_AMemberInTwoConsecutiveBatches_IsEnteredOnce()
+    {
+        // patient-3 closes the first batch of four and opens the second: the second batch's re-entry check must see the
+        // first batch's instance, although the first may still be committing.
+        var definition = await SaveAsync(WaitForEvent(Evt("engaged"), "after"));
+        var entry = new AudienceEntry(Store, Runtime, Clock) { BatchSize = 4 };
+
+        var run = await entry.RunAsync("run-repeat-" + definitionSuffix, definition, MembersNumbered(0, 1, 2, 3, 3, 4, 5, 6));
+
+        Assert.Equal(("completed", 8L, 7L, 1L), (run.Status, run.Position, run.Entered, run.Skipped));
+        var page = await Store.ListInstancesAsync(new InstanceQuery { DefinitionId = definition.DefinitionId, Take = 100 });
+        Assert.Equal(7, page.Items.Count(i => i.CorrelationId!.StartsWith("patient-", StringComparison.Ordinal)));
+    }
+
+    /// <summary>Admits everyone; the first call waits (up to 10 s) until a second call has begun.</summary>
+    private sealed class MeetingScreen : IAudienceScreen
+    {
+        private readonly TaskCompletionSource second = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int calls;
+
+        public bool WaitedInVain { get; private set; }
+
+        public async Task<IReadOnlySet<string>> ExcludeAsync(WorkflowDefinition definition, string? entryActivityId, IReadOnlyList<AudienceMember> members, CancellationToken cancellationToken)
+        {
+            if (Interlocked.Increment(ref calls) == 1)
+            {
+                WaitedInVain = await Task.WhenAny(second.Task, Task.Delay(TimeSpan.FromSeconds(10), cancellationToken)) != second.Task;
+            }
+            else
+            {
+                second.TrySetResult();
+            }
+
+            return new HashSet<string>();
+        }
+    }
+
+    private static async IAsyncEnumerable<AudienceMember> MembersNumbered(params int[] numbers)
+    {
+        foreach (var i in numbers)
+        {
+            await Task.Yield();
+            yield return new AudienceMember("patient-" + i, new Dictionary<string, object?> { ["patientId"] = "patient-" + i });
+        }
     }
 
     [Fact]
