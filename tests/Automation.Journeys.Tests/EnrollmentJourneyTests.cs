@@ -117,7 +117,8 @@ public abstract class EnrollmentJourneyTests : JourneyTestBase
         Population.AddRange([Ehr.Patient("old", "Old", "old@example.org", "1956-01-15"), Ehr.Consent("c-old", "old", "HMARKT")]);
 
         // The process dies after the second batch's instances (and their e-mails) are committed, before the run's
-        // progress is saved: the saved position is the first batch's.
+        // progress is saved: the saved position is the first batch's. The third batch is in flight by then (two batches
+        // enter at once), so m5 may have been committed too, beyond the saved position.
         PowerCutStore? audienceStore = null;
         await StartAsync(new() { ["Automation:Journeys:AudienceBatchSize"] = "2" }, services => services.Replace(ServiceDescriptor.Singleton(provider =>
             ActivatorUtilities.CreateInstance<AudienceService>(provider, audienceStore = (PowerCutStore)(object)PowerCutStore.Wrap(provider.GetRequiredService<IWorkflowStore>(),
@@ -126,13 +127,14 @@ public abstract class EnrollmentJourneyTests : JourneyTestBase
         var (runId, _, problem) = await audiences.StartAsync(Journey, Segment, null, CancellationToken.None);
         Assert.True(runId is not null, problem);
         await audiences.WaitAsync(runId!);
-        Assert.True(audienceStore!.IsCut);
+        Assert.True(audienceStore!.IsCut, "not cut; the run: " + System.Text.Json.JsonSerializer.Serialize(await Server.Services.GetRequiredService<IWorkflowStore>().GetAudienceRunAsync(runId!)));
         var store = Server.Services.GetRequiredService<IWorkflowStore>();
         var left = await store.GetAudienceRunAsync(runId!);
         Assert.Equal(("running", 2L, 2L), (left!.Status, left.Position, left.Entered));
-        Assert.Equal(["m1", "m2", "m3", "m4"], (await InstancesAsync(Journey)).Select(i => i.CorrelationId).Order());
+        var committed = (await InstancesAsync(Journey)).Select(i => i.CorrelationId!).Order().ToList();
+        Assert.True(committed.SequenceEqual(["m1", "m2", "m3", "m4"]) || committed.SequenceEqual(["m1", "m2", "m3", "m4", "m5"]), "committed before the cut: " + string.Join(", ", committed));
         await Server.PumpAsync();
-        Assert.Equal(["m1@example.org", "m2@example.org", "m3@example.org", "m4@example.org"], Smtp.Messages.SelectMany(m => m.To).Order());
+        Assert.Equal(committed.Select(id => id + "@example.org"), Smtp.Messages.SelectMany(m => m.To).Order());
 
         // A new server on the same store resumes the unfinished run at start, from its saved position.
         await RestartAsync();
@@ -146,7 +148,9 @@ public abstract class EnrollmentJourneyTests : JourneyTestBase
 
         await Server.PumpAsync();
 
-        Assert.Equal(("completed", 6L, 3L, 2L, 1L), (resumed.Status, resumed.Position, resumed.Entered, resumed.Skipped, resumed.Excluded));
+        // m5 enters on the resumed run, or was committed before the cut and is skipped now; m6 is kept out either way.
+        var m5Early = committed.Count == 5 ? 1L : 0L;
+        Assert.Equal(("completed", 6L, 3L - m5Early, 2L + m5Early, 1L), (resumed.Status, resumed.Position, resumed.Entered, resumed.Skipped, resumed.Excluded));
         var instances = await InstancesAsync(Journey);
         Assert.Equal(members[..5], instances.Select(i => i.CorrelationId).Order());
         Assert.Equal(["m1@example.org", "m2@example.org", "m3@example.org", "m4@example.org", "m5@example.org"], Smtp.Messages.SelectMany(m => m.To).Order());

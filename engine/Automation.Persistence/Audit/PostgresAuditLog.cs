@@ -157,12 +157,7 @@ internal sealed class PostgresAuditLog : AuditLog
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        await using (var lockCommand = Command(connection, transaction, LockSql))
-        {
-            await lockCommand.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-        }
-
-        var head = await ReadHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
+        var head = await LockAndReadHeadAsync(connection, transaction, cancellationToken).ConfigureAwait(false);
         var records = AuditChain.Extend(head, time, entries);
         await InsertAsync(connection, transaction, records, cancellationToken).ConfigureAwait(false);
 
@@ -289,6 +284,21 @@ internal sealed class PostgresAuditLog : AuditLog
             batch.BatchCommands.Add(BatchCommand("UPDATE audit_head SET sequence = $1, hash = $2 WHERE id = 1", Long(records[^1].Sequence), Text(records[^1].Hash)));
             await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    // One round trip: the lock, then the head read as its own statement, so the head is read in a snapshot taken after
+    // the lock was granted (read committed takes one per statement) and never misses another writer's commit.
+    private static async Task<AuditCheckpoint> LockAndReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands = { new NpgsqlBatchCommand(LockSql), new NpgsqlBatchCommand("SELECT sequence, hash FROM audit_head WHERE id = 1") },
+        };
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? new AuditCheckpoint(reader.GetInt64(0), reader.GetString(1))
+            : throw new InvalidOperationException("The audit log is not migrated: call MigrateAsync first.");
     }
 
     private static async Task<AuditCheckpoint> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)

@@ -76,6 +76,29 @@ public sealed class SmtpCaptureTests
     }
 
     [Fact]
+    public async Task Counting_only_still_reports_each_message_id_without_keeping_the_bytes()
+    {
+        await using var capture = SmtpCapture.Start(new SmtpCaptureOptions { Keep = 0 });
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<CapturedMessage>();
+        capture.MessageReceived += seen.Enqueue;
+        using var client = new SmtpClient { SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13 };
+        client.ServerCertificateValidationCallback = (_, _, _, _) => true;
+        await client.ConnectAsync("127.0.0.1", capture.Port, SecureSocketOptions.StartTls);
+        var message = new MimeMessage { Subject = "Reminder", MessageId = "counted@automation.test" };
+        message.From.Add(MailboxAddress.Parse("noreply@hospital.test"));
+        message.To.Add(MailboxAddress.Parse("patient@example.org"));
+        message.Body = new TextPart("plain") { Text = new string('x', 100_000) };
+        await client.SendAsync(message);
+        await client.DisconnectAsync(true);
+
+        Assert.True(await capture.WaitForCountAsync(1, TimeSpan.FromSeconds(10)));
+        var counted = Assert.Single(seen);
+        Assert.Equal("counted@automation.test", counted.MessageId);
+        Assert.Empty(counted.Raw);
+        Assert.Empty(capture.Messages);
+    }
+
+    [Fact]
     public async Task Without_starttls_a_client_that_requires_tls_cannot_send()
     {
         await using var capture = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = false });
