@@ -157,9 +157,13 @@ public sealed class AudienceEntry(IWorkflowStore store, WorkflowRuntime runtime,
 
     // Waits for a batch still in flight when the run stops, so none outlives the call; its own failure is not the one
     // the caller hears of.
-    private static Task SettleAsync(Task? entering) => entering is null
-        ? Task.CompletedTask
-        : entering.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    private static async Task SettleAsync(Task? entering)
+    {
+        if (entering is not null)
+        {
+            await entering.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+    }
 
     /// <summary>The instance id an audience gives a member: stable, so a resumed run finds what it created before.</summary>
     /// <param name="scope">The run id, or the <see cref="InstanceScope"/>.</param>

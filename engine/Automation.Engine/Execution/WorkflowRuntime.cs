@@ -200,7 +200,7 @@ public sealed partial class WorkflowRuntime
             {
                 // A failure elsewhere ends the call; the page still running finishes (or fails) before it returns, so no
                 // run outlives the call and no failure goes unobserved.
-                await previous.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                await ((Task)previous).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
     }

@@ -66,6 +66,7 @@ internal sealed class PostgresAuditLog : AuditLog
         """;
 
     private const string LockSql = "SELECT pg_advisory_xact_lock(hashtextextended('automation.audit.' || coalesce(current_schema(), ''), 0))";
+    private const string HeadSql = "SELECT sequence, hash FROM audit_head WHERE id = 1";
     private const string HoldColumns = "id, reason, from_time, to_time, instance_id, patient_hash, created_by, created_at";
 
     private const string InsertSql = $"""
@@ -292,23 +293,24 @@ internal sealed class PostgresAuditLog : AuditLog
     {
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
-            BatchCommands = { new NpgsqlBatchCommand(LockSql), new NpgsqlBatchCommand("SELECT sequence, hash FROM audit_head WHERE id = 1") },
+            BatchCommands = { new NpgsqlBatchCommand(LockSql), new NpgsqlBatchCommand(HeadSql) },
         };
         await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
-            ? new AuditCheckpoint(reader.GetInt64(0), reader.GetString(1))
-            : throw new InvalidOperationException("The audit log is not migrated: call MigrateAsync first.");
+        return await ReadCheckpointAsync(reader, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<AuditCheckpoint> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        await using var command = Command(connection, transaction, "SELECT sequence, hash FROM audit_head WHERE id = 1");
+        await using var command = Command(connection, transaction, HeadSql);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+        return await ReadCheckpointAsync(reader, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<AuditCheckpoint> ReadCheckpointAsync(NpgsqlDataReader reader, CancellationToken cancellationToken) =>
+        await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
             ? new AuditCheckpoint(reader.GetInt64(0), reader.GetString(1))
             : throw new InvalidOperationException("The audit log is not migrated: call MigrateAsync first.");
-    }
 
     private static async Task<IReadOnlyList<AuditRecord>> ReadRecordsAsync(NpgsqlCommand command, CancellationToken cancellationToken)
     {

@@ -226,7 +226,7 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
     {
         // One timer a page: each instance's run waits until the other's has begun, which only happens when two pages
         // are in flight at once (one page after the other, the first would wait in vain and give up).
-        using var services = PagedRuntime(pageSize: 1, typeof(Rendezvous));
+        using var services = PagedRuntime(pageSize: 1);
         var runtime = services.GetRequiredService<WorkflowRuntime>();
         var definition = await SaveAsync(Definition(
             [Activity("wait", "Elsa.Delay", ("timeSpan", Literal("01:00:00"))), Activity("meet", "Test.Rendezvous")],
@@ -262,7 +262,7 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
     public async Task ResumeDueTimers_AnInstanceWithTimersOnTwoPagesInFlight_ResumesEachTimerOnce()
     {
         // Both branches wait an hour; with one timer a page, the instance's two timers are on the two pages in flight.
-        using var services = PagedRuntime(pageSize: 1, typeof(Rendezvous));
+        using var services = PagedRuntime(pageSize: 1);
         var runtime = services.GetRequiredService<WorkflowRuntime>();
         var definition = await SaveAsync(Definition(
             [
@@ -287,12 +287,12 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
         Assert.Equal(["joined"], Lines);
     }
 
-    private ServiceProvider PagedRuntime(int pageSize, Type activity) => new ServiceCollection()
+    private ServiceProvider PagedRuntime(int pageSize) => new ServiceCollection()
         .AddSingleton(Store)
         .AddSingleton<TimeProvider>(Clock)
         .AddSingleton(new WorkflowConsole(Console))
         .AddSingleton<IWorkflowTimerScheduler>(Timers)
-        .AddSingleton(Registry(activity))
+        .AddSingleton(Registry(typeof(Rendezvous)))
         .AddAutomationEngine(o => o.ResumeBatchSize = pageSize)
         .BuildServiceProvider();
 
@@ -330,23 +330,20 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
             .AddSingleton(Store)
             .AddSingleton<TimeProvider>(Clock)
             .AddSingleton(new WorkflowConsole(Console))
-            .AddSingleton(Registry(typeof(Meddle)))
+            .AddSingleton(Registry(typeof(Rendezvous)))
             .AddAutomationEngine(o => o.BatchParallelism = 1)
             .BuildServiceProvider();
         var runtime = services.GetRequiredService<WorkflowRuntime>();
         var definition = await SaveAsync(Definition(
-            [Activity("wait", "Elsa.Delay", ("timeSpan", Literal("01:00:00"))), Activity("meddle", "Test.Meddle")],
+            [Activity("wait", "Elsa.Delay", ("timeSpan", Literal("01:00:00"))), Activity("meddle", "Test.Rendezvous")],
             [Connect("wait", "meddle")], definitionId: "meddle-" + definitionSuffix));
-        var moved = await runtime.StartAsync(definition, new StartWorkflowOptions { CorrelationId = "moved" });
-        var meddler = await runtime.StartAsync(definition, new StartWorkflowOptions { CorrelationId = "meddler" });
+        var moved = await runtime.StartAsync(definition, new StartWorkflowOptions { CorrelationId = "moved-" + definitionSuffix });
+        var meddler = await runtime.StartAsync(definition, new StartWorkflowOptions { CorrelationId = "meddler-" + definitionSuffix });
         var meddlerRuns = 0;
-        Meddle.Hook = async correlationId =>
+        Rendezvous.Hooks["meddler-" + definitionSuffix] = async () =>
         {
-            if (correlationId == "meddler")
-            {
-                meddlerRuns++;
-                await runtime.CancelAsync(moved.InstanceId);
-            }
+            meddlerRuns++;
+            await runtime.CancelAsync(moved.InstanceId);
         };
         Clock.Advance(TimeSpan.FromHours(1));
 
@@ -382,19 +379,6 @@ public abstract class WorkflowRuntimeScenarioTests : IDisposable
         var registry = new Automation.Engine.Descriptors.ActivityRegistry();
         registry.Register(activity);
         return registry;
-    }
-
-    /// <summary>Runs <see cref="Hook"/> with its instance's correlation id, then completes.</summary>
-    [Automation.Engine.Activities.Activity("Test", "Test", "Calls a test hook.")]
-    public sealed class Meddle : Automation.Engine.Activities.Activity
-    {
-        public static Func<string?, Task> Hook { get; set; } = _ => Task.CompletedTask;
-
-        public override async ValueTask ExecuteAsync(Automation.Engine.Activities.ActivityExecutionContext context)
-        {
-            await Hook(context.CorrelationId);
-            context.Complete();
-        }
     }
 
     [Fact]
