@@ -105,11 +105,11 @@ internal sealed partial class JavaScriptExpression : CompiledExpression
             .LimitRecursion(options.RecursionLimit));
         try
         {
-            var parser = new JsonParser(engine);
             var state = context.State;
-            engine.SetValue("variables", globals.HasFlag(Globals.Variables) ? parser.Parse(System.Text.Json.JsonSerializer.Serialize(state.Variables)) : new JsObject(engine));
-            engine.SetValue("input", globals.HasFlag(Globals.Input) ? parser.Parse(System.Text.Json.JsonSerializer.Serialize(state.Input)) : new JsObject(engine));
-            engine.SetValue("outputs", globals.HasFlag(Globals.Outputs) ? parser.Parse(System.Text.Json.JsonSerializer.Serialize(OutputsFor(state))) : new JsObject(engine));
+            var values = new ScriptValues(engine);
+            engine.SetValue("variables", globals.HasFlag(Globals.Variables) ? values.From(state.Variables) : new JsObject(engine));
+            engine.SetValue("input", globals.HasFlag(Globals.Input) ? values.From(state.Input) : new JsObject(engine));
+            engine.SetValue("outputs", globals.HasFlag(Globals.Outputs) ? values.From(OutputsFor(state)) : new JsObject(engine));
             engine.SetValue("correlationId", state.CorrelationId is null ? JsValue.Null : new JsString(state.CorrelationId));
             engine.SetValue("workflowInstanceId", state.InstanceId);
             engine.SetValue("now", context.Now.ToString("O", System.Globalization.CultureInfo.InvariantCulture));

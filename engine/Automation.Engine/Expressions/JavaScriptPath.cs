@@ -6,7 +6,7 @@ namespace Automation.Engine.Expressions;
 /// <summary>
 /// The scripts journeys use most, a bare member path such as <c>return outputs.patient.Patient;</c> or
 /// <c>input['patientId']</c>, read straight from the instance's plain values instead of through a Jint engine (which
-/// would serialize and re-parse every variable, input and output for each evaluation). The result is what Jint would
+/// would build a JavaScript copy of every global the script names for each evaluation). The result is what Jint would
 /// return: a fresh copy, whole numbers as <c>long</c>, <c>NaN</c> and infinities as <c>null</c>, a missing last member
 /// as <c>null</c>. Whatever the path cannot answer exactly as Jint would (a missing or null member along the way, which
 /// is a TypeError in JavaScript, or a value that is not plain JSON) is left to Jint.
