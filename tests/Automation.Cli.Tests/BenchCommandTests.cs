@@ -25,7 +25,7 @@ public sealed partial class BenchCommandTests : IDisposable
     [InlineData("postgres")]
     public async Task Campaign_ReEngagementSmime_CountsAddUpAndLastLineIsThroughput(string db)
     {
-        var args = new List<string> { "bench", "campaign", "--patients", "200", "--journey", "re-engagement", "--method", "smime", "--db", db, "--population", population, "--warmup", "60" };
+        var args = new List<string> { "bench", "campaign", "--patients", "200", "--journey", "re-engagement", "--method", "smime", "--db", db, "--population", population, "--warmup", "60", "--memory-limit-mb", "0" };
         if (db == "postgres")
         {
             args.AddRange(["--connection", Environment.GetEnvironmentVariable("AUTOMATION_TEST_POSTGRES") is { Length: > 0 } configured
@@ -46,6 +46,8 @@ public sealed partial class BenchCommandTests : IDisposable
 
         // The warm-up ran first in a store of its own: the measured counts below are the 200 patients' alone.
         Assert.Matches(WarmupLine(), lines.Single(l => l.StartsWith("warm-up:", StringComparison.Ordinal)));
+        Assert.StartsWith("gc: ", lines[0], StringComparison.Ordinal);
+        Assert.Contains(", no heap limit (", lines[0], StringComparison.Ordinal);
         var entered = Number("entered");
         Assert.InRange(entered, 1, 199);
         Assert.Equal(Number("messages"), Number("sent") + Number("denied") + Number("blocked") + Number("failed"));
@@ -83,7 +85,7 @@ public sealed partial class BenchCommandTests : IDisposable
     {
         var output = new StringWriter();
         var error = new StringWriter();
-        var exit = await CliApplication.RunAsync(["bench", "campaign", "--patients", "40", "--journey", "re-engagement", "--method", "tls", "--db", "sqlite", "--population", population], output, error);
+        var exit = await CliApplication.RunAsync(["bench", "campaign", "--patients", "40", "--journey", "re-engagement", "--method", "tls", "--db", "sqlite", "--population", population, "--memory-limit-mb", "0"], output, error);
 
         Assert.True(exit == 0, error.ToString());
         Assert.Contains(output.ToString().Split('\n'), line => line.StartsWith("warm-up: 40 patients, ", StringComparison.Ordinal));
@@ -97,6 +99,52 @@ public sealed partial class BenchCommandTests : IDisposable
 
         Assert.Equal(CliApplication.Invalid, exit);
         Assert.Contains("--warmup", error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("100")] // the GC would take it and then fail the process with OutOfMemoryException
+    public async Task Campaign_NegativeOrTooSmallMemoryLimit_IsRejectedBeforeAnythingRuns(string megabytes)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exit = await CliApplication.RunAsync(["bench", "campaign", "--patients", "10", "--journey", "re-engagement", "--method", "tls", "--memory-limit-mb", megabytes], output, error);
+
+        Assert.Equal(CliApplication.Invalid, exit);
+        Assert.Contains($"--memory-limit-mb must be 0 (no limit) or at least 256 (was {megabytes})", error.ToString(), StringComparison.Ordinal);
+        Assert.Equal("", output.ToString());
+    }
+
+    // In a process of its own, as a user runs it: this test host runs neither the CLI's GC nor should it get a heap limit.
+    [Fact]
+    public async Task Campaign_InItsOwnProcess_RunsOnTheServerGcUnderThreeQuartersOfTheMemoryLimit()
+    {
+        var (exit, output, error) = await RunCliAsync("bench", "campaign", "--patients", "40", "--journey", "re-engagement", "--method", "tls", "--db", "sqlite", "--population", population, "--warmup", "0", "--memory-limit-mb", "1024");
+
+        Assert.True(exit == 0, error);
+        // The figure is the GC's own report of its limit, read back after a collection, not the option echoed.
+        Assert.Matches(@"^gc: server, heap limit 768 MB \(75% of --memory-limit-mb 1024, as in a container with that limit\)$", output.Split('\n')[0].TrimEnd('\r'));
+    }
+
+    private static async Task<(int Exit, string Output, string Error)> RunCliAsync(params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "automation.dll"));
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
     }
 
     [Fact]

@@ -46,6 +46,7 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
 
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
+        await output.WriteLineAsync(ContainerMemoryLimit.Describe(settings.MemoryLimitMegabytes)).ConfigureAwait(false);
         if (settings.WarmupPatients > 0)
         {
             await WarmUpAsync(cancellationToken).ConfigureAwait(false);

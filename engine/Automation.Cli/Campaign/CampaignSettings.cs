@@ -35,4 +35,7 @@ internal sealed record CampaignSettings
 
     /// <summary>Patients of the unmeasured warm-up run before the measured one (0: none).</summary>
     public int WarmupPatients { get; init; }
+
+    /// <summary>The container memory limit the run behaves as if under, in MB (0: none); see <see cref="ContainerMemoryLimit"/>.</summary>
+    public int MemoryLimitMegabytes { get; init; }
 }

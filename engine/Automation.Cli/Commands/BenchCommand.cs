@@ -5,7 +5,7 @@ namespace Automation.Cli.Commands;
 
 /// <summary>
 /// <c>automation bench campaign --patients N --journey re-engagement|appointment-reminder --method smime|tls|pgp|portal
-/// --db sqlite|postgres [--connection CS] [--population DIR] [--seed S] [--warmup N]</c>: the end-to-end campaign benchmark
+/// --db sqlite|postgres [--connection CS] [--population DIR] [--seed S] [--warmup N] [--memory-limit-mb M]</c>: the end-to-end campaign benchmark
 /// (see <see cref="CampaignBenchmark"/>). The last line printed is <c>messages_per_second: X</c>.
 /// </summary>
 internal static class BenchCommand
@@ -27,9 +27,14 @@ internal static class BenchCommand
         {
             Description = $"Patients of an unmeasured warm-up run (same journey, method and store, its own schema or file) before the measured one; 0 for none (default: {DefaultWarmup}, or N when smaller).",
         };
+        var memoryLimit = new Option<int>("--memory-limit-mb")
+        {
+            Description = $"Run as in a container with this memory limit: the GC keeps its heap under {ContainerMemoryLimit.HeapPercent}% of it, as .NET does in a container; 0 for no limit (default: {DefaultMemoryLimit}, the target for N = 1,000,000).",
+            DefaultValueFactory = _ => DefaultMemoryLimit,
+        };
         var campaign = new Command("campaign", "Runs a journey end to end for a synthetic population into a loopback SMTP server and prints throughput, latency, peak RSS and counts.")
         {
-            patients, journey, method, db, connection, population, seed, workflows, warmup,
+            patients, journey, method, db, connection, population, seed, workflows, warmup, memoryLimit,
         };
         campaign.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -43,6 +48,13 @@ internal static class BenchCommand
             if (parseResult.GetValue(warmup) is < 0)
             {
                 await error.WriteLineAsync($"--warmup must be 0 or more (was {parseResult.GetValue(warmup)}).").ConfigureAwait(false);
+                return CliApplication.Invalid;
+            }
+
+            if (parseResult.GetValue(memoryLimit) is < 0 or (> 0 and < MinimumMemoryLimit))
+            {
+                // The GC accepts a heap limit below what the process needs and then fails it with OutOfMemoryException.
+                await error.WriteLineAsync($"--memory-limit-mb must be 0 (no limit) or at least {MinimumMemoryLimit} (was {parseResult.GetValue(memoryLimit)}).").ConfigureAwait(false);
                 return CliApplication.Invalid;
             }
 
@@ -70,7 +82,14 @@ internal static class BenchCommand
                 Seed = parseResult.GetValue(seed),
                 WorkflowsDirectory = folder,
                 WarmupPatients = parseResult.GetValue(warmup) ?? Math.Min(DefaultWarmup, count),
+                MemoryLimitMegabytes = parseResult.GetValue(memoryLimit),
             };
+            if (settings.MemoryLimitMegabytes > 0 && !ContainerMemoryLimit.TryApply(settings.MemoryLimitMegabytes, out var refused))
+            {
+                await error.WriteLineAsync("--memory-limit-mb: " + refused).ConfigureAwait(false);
+                return CliApplication.Invalid;
+            }
+
             return await new CampaignBenchmark(settings, output).RunAsync(cancellationToken).ConfigureAwait(false);
         });
         return new Command("bench", "Benchmarks.") { campaign };
@@ -79,6 +98,10 @@ internal static class BenchCommand
     // Enough sends (about 1,000) that the JIT has compiled the hot paths at full optimization before the measured run
     // starts, as in a server that has been running; with 2,000 patients it was still compiling ~5,900 methods during it.
     private const int DefaultWarmup = 30_000;
+
+    private const int DefaultMemoryLimit = 1024;
+
+    private const int MinimumMemoryLimit = 256;
 
     /// <summary>The repository's <c>workflows</c> folder, looked for above the current folder and above the program.</summary>
     private static string? FindWorkflows()
