@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Security.Cryptography;
@@ -49,13 +50,55 @@ public static class AuditChain
     /// <returns>The bytes.</returns>
     public static byte[] CanonicalForm(string previousHash, long sequence, DateTimeOffset time, AuditEntry entry)
     {
+        var buffer = new ArrayBufferWriter<byte>(512);
+        WriteCanonicalForm(buffer, previousHash, sequence, time, entry);
+        return buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>Computes a record's hash from the previous hash and its own fields.</summary>
+    /// <param name="previousHash">The previous record's hash (<see cref="GenesisHash"/> for the first).</param>
+    /// <param name="sequence">The record's sequence number.</param>
+    /// <param name="time">The record's time.</param>
+    /// <param name="entry">What was recorded.</param>
+    /// <returns>Lower-case hex SHA-256.</returns>
+    public static string ComputeHash(string previousHash, long sequence, DateTimeOffset time, AuditEntry entry)
+    {
+        // Every audited message is hashed on the append path: the canonical bytes go into a buffer this thread reuses.
+        var buffer = canonicalBuffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        WriteCanonicalForm(buffer, previousHash, sequence, Normalize(time), entry);
+        Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(buffer.WrittenSpan, hash);
+        if (buffer.Capacity > MaxKeptBuffer)
+        {
+            canonicalBuffer = null; // one record with large details must not pin its buffer to the thread
+        }
+
+        return Convert.ToHexStringLower(hash);
+    }
+
+    /// <summary>Recomputes a stored record's hash from <paramref name="previousHash"/> and the record's own fields.</summary>
+    /// <param name="previousHash">The hash the record should follow.</param>
+    /// <param name="record">The stored record.</param>
+    /// <returns>Lower-case hex SHA-256.</returns>
+    public static string ComputeHash(string previousHash, AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        return ComputeHash(previousHash, record.Sequence, record.Time, record.Entry);
+    }
+
+    private const int MaxKeptBuffer = 64 * 1024;
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? canonicalBuffer;
+
+    private static void WriteCanonicalForm(ArrayBufferWriter<byte> buffer, string previousHash, long sequence, DateTimeOffset time, AuditEntry entry)
+    {
         ArgumentNullException.ThrowIfNull(previousHash);
         ArgumentNullException.ThrowIfNull(entry);
-        using var buffer = new MemoryStream(512);
         buffer.Write(Tag);
-        Span<byte> number = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(number, sequence);
-        buffer.Write(number);
+        BinaryPrimitives.WriteInt64BigEndian(buffer.GetSpan(8), sequence);
+        buffer.Advance(8);
         WriteText(buffer, FormatTime(time));
         WriteText(buffer, entry.Action);
         WriteText(buffer, entry.Actor);
@@ -68,8 +111,8 @@ public static class AuditChain
         WriteText(buffer, entry.TlsProtocol);
         WriteText(buffer, entry.TlsCipher);
         var details = entry.Details is null ? [] : entry.Details.OrderBy(pair => pair.Key, StringComparer.Ordinal).ToArray();
-        BinaryPrimitives.WriteInt32BigEndian(number, details.Length);
-        buffer.Write(number[..4]);
+        BinaryPrimitives.WriteInt32BigEndian(buffer.GetSpan(4), details.Length);
+        buffer.Advance(4);
         foreach (var (key, value) in details)
         {
             WriteText(buffer, key);
@@ -77,26 +120,6 @@ public static class AuditChain
         }
 
         WriteText(buffer, previousHash);
-        return buffer.ToArray();
-    }
-
-    /// <summary>Computes a record's hash from the previous hash and its own fields.</summary>
-    /// <param name="previousHash">The previous record's hash (<see cref="GenesisHash"/> for the first).</param>
-    /// <param name="sequence">The record's sequence number.</param>
-    /// <param name="time">The record's time.</param>
-    /// <param name="entry">What was recorded.</param>
-    /// <returns>Lower-case hex SHA-256.</returns>
-    public static string ComputeHash(string previousHash, long sequence, DateTimeOffset time, AuditEntry entry) =>
-        Convert.ToHexStringLower(SHA256.HashData(CanonicalForm(previousHash, sequence, Normalize(time), entry)));
-
-    /// <summary>Recomputes a stored record's hash from <paramref name="previousHash"/> and the record's own fields.</summary>
-    /// <param name="previousHash">The hash the record should follow.</param>
-    /// <param name="record">The stored record.</param>
-    /// <returns>Lower-case hex SHA-256.</returns>
-    public static string ComputeHash(string previousHash, AuditRecord record)
-    {
-        ArgumentNullException.ThrowIfNull(record);
-        return ComputeHash(previousHash, record.Sequence, record.Time, record.Entry);
     }
 
     /// <summary>Builds the next records of a chain (used by the stores inside their append transaction).</summary>
@@ -254,20 +277,20 @@ public static class AuditChain
     public static string FormatTime(DateTimeOffset time) =>
         Normalize(time).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", CultureInfo.InvariantCulture);
 
-    private static void WriteText(MemoryStream buffer, string? text)
+    private static void WriteText(ArrayBufferWriter<byte> buffer, string? text)
     {
-        Span<byte> length = stackalloc byte[4];
         if (text is null)
         {
-            BinaryPrimitives.WriteInt32BigEndian(length, -1);
-            buffer.Write(length);
+            BinaryPrimitives.WriteInt32BigEndian(buffer.GetSpan(4), -1);
+            buffer.Advance(4);
             return;
         }
 
-        var bytes = Encoding.UTF8.GetBytes(text);
-        BinaryPrimitives.WriteInt32BigEndian(length, bytes.Length);
-        buffer.Write(length);
-        buffer.Write(bytes);
+        var length = Encoding.UTF8.GetByteCount(text);
+        var span = buffer.GetSpan(4 + length);
+        BinaryPrimitives.WriteInt32BigEndian(span, length);
+        Encoding.UTF8.GetBytes(text, span[4..]);
+        buffer.Advance(4 + length);
     }
 
     // The first sequence of a range its purge record does not vouch for, or null when all are vouched for. When one

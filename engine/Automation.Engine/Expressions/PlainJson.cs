@@ -58,6 +58,46 @@ public static class PlainJson
         }
     }
 
+    /// <summary>Reads the JSON value at the reader's current token into a plain value, as <see cref="FromElement"/> would
+    /// give it, without building a <see cref="JsonDocument"/> first (instance states are read this way on every resume).</summary>
+    /// <param name="reader">A reader positioned on the value's first token, with the whole value available; it is left on
+    /// the value's last token.</param>
+    /// <returns>The plain value.</returns>
+    public static object? Read(ref Utf8JsonReader reader)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.StartObject:
+                var dictionary = new Dictionary<string, object?>(StringComparer.Ordinal);
+                while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+                {
+                    var name = reader.GetString()!;
+                    reader.Read();
+                    dictionary[name] = Read(ref reader);
+                }
+
+                return dictionary;
+            case JsonTokenType.StartArray:
+                var list = new List<object?>();
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    list.Add(Read(ref reader));
+                }
+
+                return list;
+            case JsonTokenType.String:
+                return reader.GetString();
+            case JsonTokenType.Number:
+                return reader.TryGetInt64(out var whole) ? (object)whole : reader.GetDouble();
+            case JsonTokenType.True:
+                return true;
+            case JsonTokenType.False:
+                return false;
+            default:
+                return null;
+        }
+    }
+
     /// <summary>Parses JSON text into a plain value.</summary>
     /// <param name="json">The text.</param>
     /// <returns>The plain value.</returns>

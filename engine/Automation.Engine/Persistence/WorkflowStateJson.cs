@@ -40,11 +40,7 @@ public static class WorkflowStateJson
 
     private sealed class PlainObjectConverter : JsonConverter<object>
     {
-        public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        {
-            using var document = JsonDocument.ParseValue(ref reader);
-            return PlainJson.FromElement(document.RootElement);
-        }
+        public override object? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) => PlainJson.Read(ref reader);
 
         public override void Write(Utf8JsonWriter writer, object value, JsonSerializerOptions options)
         {

@@ -39,6 +39,64 @@ public sealed class AuditChainTests
         Assert.NotEqual(original, AuditChain.ComputeHash(previous, sequence, time, entry));
     }
 
+    // The hash is written from a buffer each thread reuses; it must stay the documented form record after record,
+    // whatever came before (a record larger than the kept buffer, absent texts, non-ASCII text).
+    [Fact]
+    public void ComputeHash_IsSha256OfTheDocumentedCanonicalForm_RecordAfterRecord()
+    {
+        var entries = new[]
+        {
+            Base,
+            new AuditEntry { Action = "consent.check", Actor = "système", Result = "denied" },
+            Base with { Details = new Dictionary<string, string> { ["big"] = new string('x', 100_000), ["a"] = "ü" } },
+            Base,
+        };
+
+        foreach (var (entry, sequence) in entries.Select((e, i) => (e, (long)i + 1)))
+        {
+            var expected = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(DocumentedForm(AuditChain.GenesisHash, sequence, At, entry)));
+            Assert.Equal(expected, AuditChain.ComputeHash(AuditChain.GenesisHash, sequence, At, entry));
+            Assert.Equal(DocumentedForm(AuditChain.GenesisHash, sequence, At, entry), AuditChain.CanonicalForm(AuditChain.GenesisHash, sequence, At, entry));
+        }
+    }
+
+    // The remarks on AuditChain, written out independently of it.
+    private static byte[] DocumentedForm(string previous, long sequence, DateTimeOffset time, AuditEntry entry)
+    {
+        var bytes = new List<byte>("automation.audit.v1"u8.ToArray());
+        void Int(long value, int size) => bytes.AddRange(Enumerable.Range(0, size).Select(i => (byte)(value >> (8 * (size - 1 - i)))));
+        void Text(string? text)
+        {
+            if (text is null)
+            {
+                Int(-1, 4);
+                return;
+            }
+
+            var utf8 = System.Text.Encoding.UTF8.GetBytes(text);
+            Int(utf8.Length, 4);
+            bytes.AddRange(utf8);
+        }
+
+        Int(sequence, 8);
+        Text(time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var text in new[] { entry.Action, entry.Actor, entry.Result, entry.InstanceId, entry.MessageId, entry.PatientHash, entry.Policy, entry.Method, entry.TlsProtocol, entry.TlsCipher })
+        {
+            Text(text);
+        }
+
+        var details = (entry.Details ?? new Dictionary<string, string>()).OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        Int(details.Count, 4);
+        foreach (var (key, value) in details)
+        {
+            Text(key);
+            Text(value);
+        }
+
+        Text(previous);
+        return [.. bytes];
+    }
+
     [Fact]
     public void ComputeHash_DetailsInAnotherOrderOrTimeInAnotherOffset_SameHash()
     {
