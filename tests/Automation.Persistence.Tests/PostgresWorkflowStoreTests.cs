@@ -1,5 +1,6 @@
 using Automation.Engine.Persistence;
 using Automation.Persistence.Postgres;
+using Npgsql;
 
 namespace Automation.Persistence.Tests;
 
@@ -8,4 +9,12 @@ public sealed class PostgresWorkflowStoreTests(PostgresStoreFixture fixture) : W
     protected override IWorkflowStore Store => fixture.Store;
 
     protected override IWorkflowStore CreateStore() => new PostgresWorkflowStore(fixture.ConnectionString);
+
+    protected override async Task<long> CountJournalRowsAsync(string instanceId)
+    {
+        await using var connection = new NpgsqlConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand("SELECT count(*) FROM journal WHERE instance_id = $1", connection) { Parameters = { new() { Value = instanceId } } };
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 }

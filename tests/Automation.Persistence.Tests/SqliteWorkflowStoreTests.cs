@@ -1,5 +1,6 @@
 using Automation.Engine.Persistence;
 using Automation.Persistence.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace Automation.Persistence.Tests;
 
@@ -8,4 +9,14 @@ public sealed class SqliteWorkflowStoreTests(SqliteStoreFixture fixture) : Workf
     protected override IWorkflowStore Store => fixture.Store;
 
     protected override IWorkflowStore CreateStore() => new SqliteWorkflowStore(fixture.ConnectionString);
+
+    protected override async Task<long> CountJournalRowsAsync(string instanceId)
+    {
+        await using var connection = new SqliteConnection(fixture.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM journal WHERE instance_id = $id";
+        command.Parameters.AddWithValue("$id", instanceId);
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 }

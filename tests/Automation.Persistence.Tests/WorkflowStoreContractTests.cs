@@ -16,6 +16,9 @@ public abstract class WorkflowStoreContractTests
     /// <summary>A second store over the same database.</summary>
     protected abstract IWorkflowStore CreateStore();
 
+    /// <summary>How many rows the store keeps for an instance's journal (its own table, read directly).</summary>
+    protected abstract Task<long> CountJournalRowsAsync(string instanceId);
+
     // ---- Migrations ----
 
     [Fact]
@@ -559,6 +562,50 @@ public abstract class WorkflowStoreContractTests
         Assert.Equal(Enumerable.Range(1, 10).Select(i => (long)i), all.Select(e => e.Sequence));
         Assert.Empty(beyond);
         Assert.Equal(journal, all.Take(6));
+    }
+
+    [Fact]
+    public async Task Journal_AnActivityStartedAndCompletedInOneCommit_IsOneRow_AndReadsBackAsBothEntries()
+    {
+        // Arrange: run-to-completion pairs (with an outcome, with none, finishing the workflow), a suspension across
+        // commits, a fault, and a Completed whose Started went in an earlier commit.
+        var instanceId = Id("wi");
+        var state = State(instanceId, Id("def"));
+        var at = Now();
+        JournalEntry Entry(long sequence, int node, JournalEvent kind, string? outcomes = null, string? message = null, int ms = 0) =>
+            new(sequence, at.AddMilliseconds(sequence * 10 + ms), "a" + node, "Workflow1:root:a" + node, "Test.Activity", kind, outcomes, message);
+        List<JournalEntry> first =
+        [
+            Entry(1, 1, JournalEvent.Started), Entry(2, 1, JournalEvent.Completed, "Done", ms: 7),
+            Entry(3, 2, JournalEvent.Started), Entry(4, 2, JournalEvent.Completed, ""),
+            Entry(5, 3, JournalEvent.Started), Entry(6, 3, JournalEvent.Suspended),
+            Entry(7, 4, JournalEvent.Started), Entry(8, 4, JournalEvent.Faulted, message: "the activity faulted."),
+            Entry(9, 5, JournalEvent.Started),
+        ];
+        List<JournalEntry> second =
+        [
+            Entry(10, 5, JournalEvent.Completed, "Done"),
+            Entry(11, 3, JournalEvent.Resumed), Entry(12, 3, JournalEvent.Completed, "Clicked,Timeout"),
+            Entry(13, 6, JournalEvent.Started), Entry(14, 6, JournalEvent.Completed),
+        ];
+        await Store.CommitAsync(new WorkflowCommit(state, 0, first));
+        await Store.CommitAsync(new WorkflowCommit(state, 1, second));
+
+        // Act
+        var all = await Store.GetJournalAsync(instanceId);
+        var pages = new List<JournalEntry>();
+        for (var skip = 0; skip < 14; skip += 3)
+        {
+            pages.AddRange(await Store.GetJournalAsync(instanceId, skip, 3));
+        }
+
+        // Assert
+        Assert.Equal([.. first, .. second], all);
+        Assert.Equal(all, pages);
+        Assert.Equal([2L, 3], (await Store.GetJournalAsync(instanceId, 1, 2)).Select(e => e.Sequence));
+        Assert.Empty(await Store.GetJournalAsync(instanceId, 3, 0));
+        // Pairs 1-2, 3-4 and 13-14 are one row each; 9 and 10 were committed apart, so they stay two.
+        Assert.Equal(11, await CountJournalRowsAsync(instanceId));
     }
 
     // ---- Batches ----

@@ -48,10 +48,10 @@ internal static class PostgresCommitWriter
         """;
 
     private const string InsertJournalSql = """
-        INSERT INTO journal (instance_id, sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message)
-        SELECT $1, j.sequence, j.timestamp, j.activity_id, j.activity_node_id, j.activity_type, j.event, j.outcomes, j.message
-        FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
-            AS j(sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message)
+        INSERT INTO journal (instance_id, sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message, completed_at)
+        SELECT $1, j.sequence, j.timestamp, j.activity_id, j.activity_node_id, j.activity_type, j.event, j.outcomes, j.message, j.completed_at
+        FROM unnest($2::bigint[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
+            AS j(sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message, completed_at)
         """;
 
     private const string InsertOutboxSql = """
@@ -294,23 +294,31 @@ internal static class PostgresCommitWriter
         }
 
         await using var writer = await connection.BeginBinaryImportAsync(
-            "COPY journal (instance_id, sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message) FROM STDIN (FORMAT BINARY)",
+            "COPY journal (instance_id, sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message, completed_at) FROM STDIN (FORMAT BINARY)",
             cancellationToken).ConfigureAwait(false);
         foreach (var commit in commits)
         {
             var instanceId = commit.State.InstanceId;
-            foreach (var entry in commit.Journal)
+            foreach (var row in JournalRows.Compact(commit.Journal))
             {
                 await writer.StartRowAsync(cancellationToken).ConfigureAwait(false);
                 await writer.WriteAsync(instanceId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(entry.Sequence, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(StoreValues.Utc(entry.Timestamp), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(entry.ActivityId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(entry.ActivityNodeId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(entry.ActivityType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await writer.WriteAsync(StoreValues.Name(entry.Event), NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
-                await WriteTextAsync(writer, entry.Outcomes, cancellationToken).ConfigureAwait(false);
-                await WriteTextAsync(writer, entry.Message, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Sequence, NpgsqlDbType.Bigint, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(StoreValues.Utc(row.Timestamp), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.ActivityId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.ActivityNodeId, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.ActivityType, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(row.Event, NpgsqlDbType.Text, cancellationToken).ConfigureAwait(false);
+                await WriteTextAsync(writer, row.Outcomes, cancellationToken).ConfigureAwait(false);
+                await WriteTextAsync(writer, row.Message, cancellationToken).ConfigureAwait(false);
+                if (row.CompletedAt is { } completedAt)
+                {
+                    await writer.WriteAsync(StoreValues.Utc(completedAt), NpgsqlDbType.TimestampTz, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await writer.WriteNullAsync(cancellationToken).ConfigureAwait(false);
+                }
             }
         }
 
@@ -353,17 +361,22 @@ internal static class PostgresCommitWriter
         TimeArray([.. bookmarks.Select(b => b.ResumeAt)]),
         TimeArray([.. bookmarks.Select(b => (DateTimeOffset?)b.CreatedAt)]));
 
-    private static NpgsqlBatchCommand InsertJournal(string instanceId, IReadOnlyList<JournalEntry> journal) => BatchCommand(
-        InsertJournalSql,
-        Text(instanceId),
-        LongArray([.. journal.Select(e => e.Sequence)]),
-        TimeArray([.. journal.Select(e => (DateTimeOffset?)e.Timestamp)]),
-        TextArray([.. journal.Select(e => e.ActivityId)]),
-        TextArray([.. journal.Select(e => e.ActivityNodeId)]),
-        TextArray([.. journal.Select(e => e.ActivityType)]),
-        TextArray([.. journal.Select(e => StoreValues.Name(e.Event))]),
-        TextArray([.. journal.Select(e => e.Outcomes)]),
-        TextArray([.. journal.Select(e => e.Message)]));
+    private static NpgsqlBatchCommand InsertJournal(string instanceId, IReadOnlyList<JournalEntry> journal)
+    {
+        var rows = JournalRows.Compact(journal);
+        return BatchCommand(
+            InsertJournalSql,
+            Text(instanceId),
+            LongArray([.. rows.Select(r => r.Sequence)]),
+            TimeArray([.. rows.Select(r => (DateTimeOffset?)r.Timestamp)]),
+            TextArray([.. rows.Select(r => r.ActivityId)]),
+            TextArray([.. rows.Select(r => r.ActivityNodeId)]),
+            TextArray([.. rows.Select(r => r.ActivityType)]),
+            TextArray([.. rows.Select(r => r.Event)]),
+            TextArray([.. rows.Select(r => r.Outcomes)]),
+            TextArray([.. rows.Select(r => r.Message)]),
+            TimeArray([.. rows.Select(r => r.CompletedAt)]));
+    }
 
     private static string? Payload(Bookmark bookmark) => bookmark.Payload is null ? null : WorkflowStateJson.SerializeValue(bookmark.Payload);
 

@@ -115,5 +115,10 @@ internal static class PostgresMigrations
         new(22, """
             ALTER TABLE instances SET (toast_tuple_target = 8160);
             """),
+
+        // An activity that started and completed in one commit is one journal row (see JournalRows).
+        new(23, """
+            ALTER TABLE journal ADD COLUMN IF NOT EXISTS completed_at timestamptz NULL;
+            """),
     ];
 }

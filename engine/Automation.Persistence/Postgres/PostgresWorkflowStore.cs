@@ -483,30 +483,39 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
     public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, int skip = 0, int take = int.MaxValue, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instanceId);
+        // Entries are numbered from 1 without gaps, so the page is a sequence range; the row at the range's start may be
+        // a Ran row whose Completed half is the page's first entry.
+        var after = (long)Math.Max(0, skip);
+        var through = after + Math.Max(0, take);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(
             connection,
             null,
             """
-            SELECT sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message
-            FROM journal WHERE instance_id = $1 ORDER BY sequence LIMIT $2 OFFSET $3
+            SELECT sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message, completed_at
+            FROM journal WHERE instance_id = $1 AND sequence >= $2 AND sequence <= $3 ORDER BY sequence
             """,
             Text(instanceId),
-            Long(Math.Max(0, take)),
-            Long(Math.Max(0, skip)));
+            Long(after),
+            Long(through));
         var entries = new List<JournalEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            entries.Add(new JournalEntry(
-                reader.GetInt64(0),
-                reader.GetFieldValue<DateTimeOffset>(1),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                StoreValues.ParseEvent(reader.GetString(5)),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7)));
+            JournalRows.Expand(
+                new JournalRow(
+                    reader.GetInt64(0),
+                    reader.GetFieldValue<DateTimeOffset>(1),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.GetString(4),
+                    reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7),
+                    reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)),
+                after,
+                through,
+                entries);
         }
 
         return entries;

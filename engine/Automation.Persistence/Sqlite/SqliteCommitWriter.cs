@@ -94,22 +94,23 @@ internal sealed class SqliteCommitWriter : IDisposable
             await _insertBookmark.Command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        foreach (var entry in commit.Journal)
+        foreach (var row in JournalRows.Compact(commit.Journal))
         {
             _insertJournal ??= Prepare("""
-                INSERT INTO journal (instance_id, sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message)
-                VALUES ($instanceId, $sequence, $timestamp, $activityId, $activityNodeId, $activityType, $event, $outcomes, $message)
-                """, "$instanceId", "$sequence", "$timestamp", "$activityId", "$activityNodeId", "$activityType", "$event", "$outcomes", "$message");
+                INSERT INTO journal (instance_id, sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message, completed_at)
+                VALUES ($instanceId, $sequence, $timestamp, $activityId, $activityNodeId, $activityType, $event, $outcomes, $message, $completedAt)
+                """, "$instanceId", "$sequence", "$timestamp", "$activityId", "$activityNodeId", "$activityType", "$event", "$outcomes", "$message", "$completedAt");
             var j = _insertJournal.Parameters;
             j[0].Value = state.InstanceId;
-            j[1].Value = entry.Sequence;
-            j[2].Value = StoreValues.ToUnixMicros(entry.Timestamp);
-            j[3].Value = entry.ActivityId;
-            j[4].Value = entry.ActivityNodeId;
-            j[5].Value = entry.ActivityType;
-            j[6].Value = StoreValues.Name(entry.Event);
-            j[7].Value = (object?)entry.Outcomes ?? DBNull.Value;
-            j[8].Value = (object?)entry.Message ?? DBNull.Value;
+            j[1].Value = row.Sequence;
+            j[2].Value = StoreValues.ToUnixMicros(row.Timestamp);
+            j[3].Value = row.ActivityId;
+            j[4].Value = row.ActivityNodeId;
+            j[5].Value = row.ActivityType;
+            j[6].Value = row.Event;
+            j[7].Value = (object?)row.Outcomes ?? DBNull.Value;
+            j[8].Value = (object?)row.Message ?? DBNull.Value;
+            j[9].Value = row.CompletedAt is { } completedAt ? StoreValues.ToUnixMicros(completedAt) : DBNull.Value;
             await _insertJournal.Command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 

@@ -108,5 +108,10 @@ internal static class SqliteMigrations
         new(21, """
             ALTER TABLE audience_runs ADD COLUMN excluded INTEGER NOT NULL DEFAULT 0;
             """),
+
+        // An activity that started and completed in one commit is one journal row (see JournalRows).
+        new(23, """
+            ALTER TABLE journal ADD COLUMN completed_at INTEGER NULL;
+            """),
     ];
 }

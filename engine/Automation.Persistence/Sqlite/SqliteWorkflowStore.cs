@@ -456,27 +456,36 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore
     public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, int skip = 0, int take = int.MaxValue, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instanceId);
+        // Entries are numbered from 1 without gaps, so the page is a sequence range; the row at the range's start may be
+        // a Ran row whose Completed half is the page's first entry.
+        var after = (long)Math.Max(0, skip);
+        var through = after + Math.Max(0, take);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(connection, null, """
-            SELECT sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message
-            FROM journal WHERE instance_id = $id ORDER BY sequence LIMIT $take OFFSET $skip
+            SELECT sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message, completed_at
+            FROM journal WHERE instance_id = $id AND sequence >= $after AND sequence <= $through ORDER BY sequence
             """);
         command.Parameters.AddWithValue("$id", instanceId);
-        command.Parameters.AddWithValue("$take", Math.Max(0, take));
-        command.Parameters.AddWithValue("$skip", Math.Max(0, skip));
+        command.Parameters.AddWithValue("$after", after);
+        command.Parameters.AddWithValue("$through", through);
         var entries = new List<JournalEntry>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            entries.Add(new JournalEntry(
-                reader.GetInt64(0),
-                StoreValues.FromUnixMicros(reader.GetInt64(1)),
-                reader.GetString(2),
-                reader.GetString(3),
-                reader.GetString(4),
-                StoreValues.ParseEvent(reader.GetString(5)),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7)));
+            JournalRows.Expand(
+                new JournalRow(
+                    reader.GetInt64(0),
+                    StoreValues.FromUnixMicros(reader.GetInt64(1)),
+                    reader.GetString(2),
+                    reader.GetString(3),
+                    reader.GetString(4),
+                    reader.GetString(5),
+                    reader.IsDBNull(6) ? null : reader.GetString(6),
+                    reader.IsDBNull(7) ? null : reader.GetString(7),
+                    reader.IsDBNull(8) ? null : StoreValues.FromUnixMicros(reader.GetInt64(8))),
+                after,
+                through,
+                entries);
         }
 
         return entries;
