@@ -491,8 +491,8 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
         await using var command = Command(
             connection,
             null,
-            """
-            SELECT sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message, completed_at
+            $$"""
+            SELECT {{JournalRows.Columns}}
             FROM journal WHERE instance_id = $1 AND sequence >= $2 AND sequence <= $3 ORDER BY sequence
             """,
             Text(instanceId),
@@ -502,20 +502,7 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            JournalRows.Expand(
-                new JournalRow(
-                    reader.GetInt64(0),
-                    reader.GetFieldValue<DateTimeOffset>(1),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetString(4),
-                    reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8)),
-                after,
-                through,
-                entries);
+            JournalRows.Expand(JournalRows.Read(reader, static (r, i) => r.GetFieldValue<DateTimeOffset>(i)), after, through, entries);
         }
 
         return entries;

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using Automation.Engine.Execution;
 
 namespace Automation.Persistence.Shared;
@@ -33,6 +34,21 @@ internal static class JournalRows
 
         return rows;
     }
+
+    /// <summary>The columns <see cref="Read"/> expects, in its order.</summary>
+    public const string Columns = "sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message, completed_at";
+
+    /// <summary>Reads a row selected as <see cref="Columns"/>; <paramref name="instant"/> reads the store's time column.</summary>
+    public static JournalRow Read(DbDataReader reader, Func<DbDataReader, int, DateTimeOffset> instant) => new(
+        reader.GetInt64(0),
+        instant(reader, 1),
+        reader.GetString(2),
+        reader.GetString(3),
+        reader.GetString(4),
+        reader.GetString(5),
+        reader.IsDBNull(6) ? null : reader.GetString(6),
+        reader.IsDBNull(7) ? null : reader.GetString(7),
+        reader.IsDBNull(8) ? null : instant(reader, 8));
 
     /// <summary>Adds a stored row's entries to <paramref name="entries"/>, keeping those with a sequence in
     /// (<paramref name="afterSequence"/>, <paramref name="throughSequence"/>].</summary>

@@ -461,8 +461,8 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore
         var after = (long)Math.Max(0, skip);
         var through = after + Math.Max(0, take);
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, """
-            SELECT sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message, completed_at
+        await using var command = Command(connection, null, $$"""
+            SELECT {{JournalRows.Columns}}
             FROM journal WHERE instance_id = $id AND sequence >= $after AND sequence <= $through ORDER BY sequence
             """);
         command.Parameters.AddWithValue("$id", instanceId);
@@ -472,20 +472,7 @@ public sealed partial class SqliteWorkflowStore : IWorkflowStore
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            JournalRows.Expand(
-                new JournalRow(
-                    reader.GetInt64(0),
-                    StoreValues.FromUnixMicros(reader.GetInt64(1)),
-                    reader.GetString(2),
-                    reader.GetString(3),
-                    reader.GetString(4),
-                    reader.GetString(5),
-                    reader.IsDBNull(6) ? null : reader.GetString(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : StoreValues.FromUnixMicros(reader.GetInt64(8))),
-                after,
-                through,
-                entries);
+            JournalRows.Expand(JournalRows.Read(reader, static (r, i) => StoreValues.FromUnixMicros(r.GetInt64(i))), after, through, entries);
         }
 
         return entries;
