@@ -16,11 +16,11 @@ public sealed partial class PostgresWorkflowStore
         await using var batch = new NpgsqlBatch(connection);
         batch.BatchCommands.Add(new NpgsqlBatchCommand("SELECT status, count(*) FROM instances WHERE definition_id = $1 GROUP BY status") { Parameters = { new NpgsqlParameter<string> { TypedValue = definitionId } } });
         // Per step: instances that entered it (Started, or a Ran row's first half) and, per outcome, that completed it
-        // (Completed, or a Ran row's second half); see JournalRows.
-        batch.BatchCommands.Add(new NpgsqlBatchCommand("""
+        // (Completed, or a Ran row's second half).
+        batch.BatchCommands.Add(new NpgsqlBatchCommand($$"""
             SELECT j.activity_id, j.activity_type, CASE WHEN e.completion = 1 THEN j.outcomes END, count(DISTINCT j.instance_id)
             FROM journal j JOIN instances i ON i.id = j.instance_id
-            JOIN (SELECT 'Started' AS event, 0 AS completion UNION ALL SELECT 'Completed', 1 UNION ALL SELECT 'Ran', 0 UNION ALL SELECT 'Ran', 1) AS e ON e.event = j.event
+            JOIN {{JournalRows.EntryHalves}} AS e ON e.event = j.event
             WHERE i.definition_id = $1
             GROUP BY 1, 2, 3 ORDER BY 1, 3
             """) { Parameters = { new NpgsqlParameter<string> { TypedValue = definitionId } } });

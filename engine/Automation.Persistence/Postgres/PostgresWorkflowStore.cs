@@ -483,10 +483,7 @@ public sealed partial class PostgresWorkflowStore : IWorkflowStore, IAsyncDispos
     public async Task<IReadOnlyList<JournalEntry>> GetJournalAsync(string instanceId, int skip = 0, int take = int.MaxValue, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(instanceId);
-        // Entries are numbered from 1 without gaps, so the page is a sequence range; the row at the range's start may be
-        // a Ran row whose Completed half is the page's first entry.
-        var after = (long)Math.Max(0, skip);
-        var through = after + Math.Max(0, take);
+        var (after, through) = JournalRows.SequenceRange(skip, take);
         await using var connection = await _dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
         await using var command = Command(
             connection,

@@ -35,6 +35,24 @@ internal static class JournalRows
         return rows;
     }
 
+    /// <summary>
+    /// A derived table for joining <c>journal</c> on <c>event</c>: each stored row once per entry it stands for, with
+    /// <c>completion</c> 1 for a Completed entry (a Ran row is both a Started and a Completed entry).
+    /// </summary>
+    public const string EntryHalves =
+        "(SELECT 'Started' AS event, 0 AS completion UNION ALL SELECT 'Completed', 1 UNION ALL SELECT '" + Ran + "', 0 UNION ALL SELECT '" + Ran + "', 1)";
+
+    /// <summary>
+    /// The sequence range (after, through] holding the entries <paramref name="skip"/> .. <paramref name="skip"/> +
+    /// <paramref name="take"/>: entries are numbered from 1 without gaps. Select rows with sequence from <c>after</c> on,
+    /// since the row at <c>after</c> may be a Ran row whose Completed half is the page's first entry.
+    /// </summary>
+    public static (long After, long Through) SequenceRange(int skip, int take)
+    {
+        var after = (long)Math.Max(0, skip);
+        return (after, after + Math.Max(0, take));
+    }
+
     /// <summary>The columns <see cref="Read"/> expects, in its order.</summary>
     public const string Columns = "sequence, timestamp, activity_id, activity_node_id, activity_type, event, outcomes, message, completed_at";
 

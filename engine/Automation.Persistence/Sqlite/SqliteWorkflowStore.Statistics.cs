@@ -25,12 +25,12 @@ public sealed partial class SqliteWorkflowStore
         }
 
         // Per step: instances that entered it (Started, or a Ran row's first half) and, per outcome, that completed it
-        // (Completed, or a Ran row's second half); see JournalRows.
+        // (Completed, or a Ran row's second half).
         var steps = new List<StepStatistic>();
-        await using (var command = Command(connection, transaction, """
+        await using (var command = Command(connection, transaction, $$"""
             SELECT j.activity_id, j.activity_type, CASE WHEN e.completion = 1 THEN j.outcomes END, COUNT(DISTINCT j.instance_id)
             FROM journal j
-            JOIN (SELECT 'Started' AS event, 0 AS completion UNION ALL SELECT 'Completed', 1 UNION ALL SELECT 'Ran', 0 UNION ALL SELECT 'Ran', 1) AS e ON e.event = j.event
+            JOIN {{JournalRows.EntryHalves}} AS e ON e.event = j.event
             WHERE j.instance_id IN (SELECT id FROM instances WHERE definition_id = $d)
             GROUP BY 1, 2, 3 ORDER BY 1, 3
             """))
