@@ -12,14 +12,14 @@ namespace Automation.Activities.SecureSend.Delivery;
 internal sealed class SmtpClientPool : IAsyncDisposable
 {
     private readonly SmtpOptions options;
-    private readonly ConcurrentBag<SmtpClient> required = [];
-    private readonly ConcurrentBag<SmtpClient> opportunistic = [];
+    private readonly ConcurrentBag<StoredMimeSmtpClient> required = [];
+    private readonly ConcurrentBag<StoredMimeSmtpClient> opportunistic = [];
 
     public SmtpClientPool(SmtpOptions options) => this.options = options;
 
     /// <summary>Rents a connected client.</summary>
     /// <exception cref="NotSupportedException">TLS is required and the server offers no STARTTLS (or TLS mode is none).</exception>
-    public async Task<SmtpClient> RentAsync(bool requireTls, CancellationToken cancellationToken)
+    public async Task<StoredMimeSmtpClient> RentAsync(bool requireTls, CancellationToken cancellationToken)
     {
         var bag = requireTls ? required : opportunistic;
         while (bag.TryTake(out var pooled))
@@ -37,7 +37,7 @@ internal sealed class SmtpClientPool : IAsyncDisposable
             throw new NotSupportedException("TLS is required but SecureSend:Smtp:TlsMode is none.");
         }
 
-        var client = new SmtpClient { SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13, Timeout = 30_000 };
+        var client = new StoredMimeSmtpClient { SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13, Timeout = 30_000 };
         if (options.InsecureAcceptAnyCertificate)
         {
             client.ServerCertificateValidationCallback = (_, _, _, _) => true;
@@ -68,7 +68,7 @@ internal sealed class SmtpClientPool : IAsyncDisposable
     }
 
     /// <summary>Returns a client for reuse, or disposes it when it is no longer usable or the pool is full.</summary>
-    public void Return(SmtpClient client, bool requireTls, bool healthy)
+    public void Return(StoredMimeSmtpClient client, bool requireTls, bool healthy)
     {
         var bag = requireTls ? required : opportunistic;
         if (healthy && client.IsConnected && bag.Count < options.PoolSize)

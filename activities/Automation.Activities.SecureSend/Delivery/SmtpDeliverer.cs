@@ -52,7 +52,7 @@ public sealed class SmtpDeliverer : IAsyncDisposable
 
     private async Task DeliverGroupAsync(bool requireTls, List<(DeliveryRequest Request, int Index)> items, DeliveryResult[] results, CancellationToken cancellationToken)
     {
-        SmtpClient? client = null;
+        StoredMimeSmtpClient? client = null;
         var next = 0;
         try
         {
@@ -88,6 +88,7 @@ public sealed class SmtpDeliverer : IAsyncDisposable
                 // stream stays open until the message is sent.
                 using var stream = new MemoryStream(request.Mime, writable: false);
                 var message = MimeMessage.Load(ParserOptions.Default, stream, persistent: true, cancellationToken);
+                client.NextMessageSize = StoredMimeSmtpClient.SizeOnTheWire(request.Mime);
                 try
                 {
                     await client.SendAsync(message, MailboxAddress.Parse(request.From), [MailboxAddress.Parse(request.To)], cancellationToken).ConfigureAwait(false);
