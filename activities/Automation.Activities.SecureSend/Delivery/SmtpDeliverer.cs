@@ -79,6 +79,8 @@ public sealed class SmtpDeliverer : IAsyncDisposable
                 return;
             }
 
+            // One parser for the group: each new one allocates its read buffers.
+            MimeParser? parser = null;
             for (; next < items.Count; next++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -87,7 +89,16 @@ public sealed class SmtpDeliverer : IAsyncDisposable
                 // Parsed in place: the parts point into the stored bytes (persistent) rather than copies of them, so the
                 // stream stays open until the message is sent.
                 using var stream = new MemoryStream(request.Mime, writable: false);
-                var message = MimeMessage.Load(ParserOptions.Default, stream, persistent: true, cancellationToken);
+                if (parser is null)
+                {
+                    parser = new MimeParser(ParserOptions.Default, stream, persistent: true);
+                }
+                else
+                {
+                    parser.SetStream(stream, MimeFormat.Default, persistent: true);
+                }
+
+                var message = parser.ParseMessage(cancellationToken);
                 client.NextMessageSize = StoredMimeSmtpClient.SizeOnTheWire(request.Mime);
                 try
                 {

@@ -161,6 +161,25 @@ public sealed class DeliveryTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task SeveralMessagesOnOneConnection_ArriveByteForByteAsStored_InOrder()
+    {
+        var prepared = new List<(SendPreparation Preparation, string Key)>();
+        foreach (var (recipient, html) in new[] { ("a@example.org", "<p>one</p>"), ("b@example.org", "<p>two</p>"), ("c@example.org", "<p>three</p>") })
+        {
+            prepared.Add(await PrepareAsync(recipient, html));
+        }
+
+        await using var handler = Handler(server.Port);
+
+        var results = await handler.HandleAsync([.. prepared.Select(p => Item(p.Preparation, p.Key))], CancellationToken.None);
+
+        Assert.All(results, result => Assert.Equal(OutboxResult.Done, result));
+
+        // The capture server hands over the data without the line break that ends it (the first CRLF of CRLF.CRLF).
+        Assert.Equal(prepared.Select(p => Convert.ToHexString(p.Preparation.Envelope!.Mime)), server.Messages.Select(m => Convert.ToHexString(m.Raw) + "0D0A"));
+    }
+
+    [Fact]
     public async Task ServerReplies_4xxRetries_5xxBounces()
     {
         var (first, firstKey) = await PrepareAsync("a@example.org", "<p>one</p>");
