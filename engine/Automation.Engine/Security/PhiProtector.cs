@@ -15,6 +15,12 @@ public sealed class PhiProtector
     private const int NonceSize = 12;
     private const int TagSize = 16;
     private readonly Dictionary<string, byte[]> keys;
+    private readonly byte[] activeKeyIdBytes;
+
+    // Each new AesGcm sets up an OpenSSL cipher context and expands the key; a thread keeps the last one it used, for the
+    // same key array (each protector holds its own copies), since it serves one call at a time.
+    [ThreadStatic]
+    private static (byte[] Key, AesGcm Cipher)? lastCipher;
 
     /// <summary>Creates a protector.</summary>
     /// <param name="keys">Every key that may still be needed to decrypt, by id; each exactly 32 bytes.</param>
@@ -45,6 +51,7 @@ public sealed class PhiProtector
         }
 
         ActiveKeyId = activeKeyId;
+        activeKeyIdBytes = Encoding.UTF8.GetBytes(activeKeyId);
     }
 
     /// <summary>The id of the key new data is encrypted under.</summary>
@@ -62,16 +69,14 @@ public sealed class PhiProtector
     /// <returns>The blob.</returns>
     public byte[] Protect(ReadOnlySpan<byte> plaintext, ReadOnlySpan<byte> associatedData = default)
     {
-        var keyId = Encoding.UTF8.GetBytes(ActiveKeyId);
-        var header = 2 + keyId.Length;
+        var header = 2 + activeKeyIdBytes.Length;
         var blob = new byte[header + NonceSize + TagSize + plaintext.Length];
         blob[0] = FormatVersion;
-        blob[1] = (byte)keyId.Length;
-        keyId.CopyTo(blob, 2);
+        blob[1] = (byte)activeKeyIdBytes.Length;
+        activeKeyIdBytes.CopyTo(blob, 2);
         var nonce = blob.AsSpan(header, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(keys[ActiveKeyId], TagSize);
-        aes.Encrypt(nonce, plaintext, blob.AsSpan(header + NonceSize + TagSize), blob.AsSpan(header + NonceSize, TagSize), associatedData);
+        CipherFor(keys[ActiveKeyId]).Encrypt(nonce, plaintext, blob.AsSpan(header + NonceSize + TagSize), blob.AsSpan(header + NonceSize, TagSize), associatedData);
         return blob;
     }
 
@@ -92,8 +97,7 @@ public sealed class PhiProtector
         var (key, header) = ReadHeader(blob);
         var ciphertext = blob[(header + NonceSize + TagSize)..];
         var plaintext = new byte[ciphertext.Length];
-        using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(blob.Slice(header, NonceSize), ciphertext, blob.Slice(header + NonceSize, TagSize), plaintext, associatedData);
+        CipherFor(key).Decrypt(blob.Slice(header, NonceSize), ciphertext, blob.Slice(header + NonceSize, TagSize), plaintext, associatedData);
         return plaintext;
     }
 
@@ -121,6 +125,19 @@ public sealed class PhiProtector
         }
 
         return Encoding.UTF8.GetString(blob.Slice(2, blob[1]));
+    }
+
+    private static AesGcm CipherFor(byte[] key)
+    {
+        if (lastCipher is { } last && ReferenceEquals(last.Key, key))
+        {
+            return last.Cipher;
+        }
+
+        lastCipher?.Cipher.Dispose();
+        var cipher = new AesGcm(key, TagSize);
+        lastCipher = (key, cipher);
+        return cipher;
     }
 
     private (byte[] Key, int Header) ReadHeader(ReadOnlySpan<byte> blob)

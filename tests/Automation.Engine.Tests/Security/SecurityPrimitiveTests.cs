@@ -51,4 +51,53 @@ public sealed class SignedTokenTests
         blob[^1] ^= 1;
         Assert.ThrowsAny<CryptographicException>(() => after.UnprotectString(blob, "msg-1"));
     }
+    [Fact]
+    public void Phi_protectors_with_the_same_key_id_but_different_keys_never_decrypt_each_others_blobs_on_one_thread()
+    {
+        var first = PhiProtector.CreateEphemeral("k");
+        var second = PhiProtector.CreateEphemeral("k");
+        var a = first.ProtectString("a", "id");
+        var b = second.ProtectString("b", "id");
+
+        Assert.Equal("a", first.UnprotectString(a, "id"));
+        Assert.ThrowsAny<CryptographicException>(() => second.UnprotectString(a, "id"));
+        Assert.Equal("b", second.UnprotectString(b, "id"));
+        Assert.ThrowsAny<CryptographicException>(() => first.UnprotectString(b, "id"));
+        Assert.ThrowsAny<CryptographicException>(() => first.UnprotectString(a, "other"));
+        Assert.Equal("a", first.UnprotectString(a, "id"));
+    }
+
+    [Fact]
+    public void Phi_protector_round_trips_on_many_threads_at_once()
+    {
+        var protector = PhiProtector.CreateEphemeral();
+        var other = PhiProtector.CreateEphemeral();
+        var failures = 0;
+
+        Parallel.For(0, 2_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var (mine, theirs) = i % 3 == 0 ? (other, protector) : (protector, other);
+            var text = "value " + i;
+            var blob = mine.ProtectString(text, "record-" + i);
+            if (mine.UnprotectString(blob, "record-" + i) != text || !Refused(() => theirs.UnprotectString(blob, "record-" + i)))
+            {
+                Interlocked.Increment(ref failures);
+            }
+        });
+
+        Assert.Equal(0, failures);
+
+        static bool Refused(Action action)
+        {
+            try
+            {
+                action();
+                return false;
+            }
+            catch (CryptographicException)
+            {
+                return true;
+            }
+        }
+    }
 }
