@@ -99,10 +99,9 @@ public sealed class SmtpDeliverer : IAsyncDisposable
                 }
 
                 var message = parser.ParseMessage(cancellationToken);
-                client.NextMessageSize = StoredMimeSmtpClient.SizeOnTheWire(request.Mime);
                 try
                 {
-                    await client.SendAsync(message, MailboxAddress.Parse(request.From), [MailboxAddress.Parse(request.To)], cancellationToken).ConfigureAwait(false);
+                    await client.SendStoredAsync(message, StoredMimeSmtpClient.SizeOnTheWire(request.Mime), MailboxAddress.Parse(request.From), MailboxAddress.Parse(request.To), cancellationToken).ConfigureAwait(false);
                     results[items[next].Index] = DeliveryResult.Delivered(tlsProtocol, tlsCipher);
                 }
                 catch (SmtpCommandException exception)

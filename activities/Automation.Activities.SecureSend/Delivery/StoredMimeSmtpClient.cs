@@ -9,38 +9,45 @@ namespace Automation.Activities.SecureSend.Delivery;
 /// </summary>
 internal sealed class StoredMimeSmtpClient : SmtpClient
 {
-    /// <summary>The size to announce for the next message sent; <c>null</c> lets MailKit measure it.</summary>
-    public long? NextMessageSize { get; set; }
+    private long? knownSize;
 
-    /// <summary>The size the message will have on the wire (before dot-stuffing): its bytes with every bare LF sent as
-    /// CRLF and a final line break added when missing, as MailKit writes a parsed message.</summary>
+    /// <summary>The size of stored MIME on the wire (before dot-stuffing): its bytes with every bare LF sent as CRLF and
+    /// a final line break added when missing, as MailKit writes a message parsed from them. RFC 1870 lets the size be
+    /// an estimate; headers MailKit leaves out (Bcc, Resent-Bcc, Content-Length) are counted.</summary>
     /// <param name="mime">The stored MIME.</param>
     /// <returns>The size in bytes.</returns>
     public static long SizeOnTheWire(ReadOnlySpan<byte> mime)
     {
-        long size = mime.Length;
-        for (var i = mime.IndexOf((byte)'\n'); i >= 0; i = NextLineFeed(mime, i))
+        var bareLineFeeds = mime.Count((byte)'\n') - mime.Count("\r\n"u8);
+        var finalLineBreak = mime.IsEmpty || mime[^1] == (byte)'\n' ? 0 : 2;
+        return mime.Length + bareLineFeeds + finalLineBreak;
+    }
+
+    /// <summary>Sends a message parsed from stored MIME, announcing <paramref name="size"/> instead of measuring it.</summary>
+    /// <param name="message">The message.</param>
+    /// <param name="size">Its size on the wire (<see cref="SizeOnTheWire"/>).</param>
+    /// <param name="sender">The envelope sender.</param>
+    /// <param name="recipient">The envelope recipient.</param>
+    /// <param name="cancellationToken">Cancels the send.</param>
+    /// <returns>A task.</returns>
+    public async Task SendStoredAsync(MimeMessage message, long size, MailboxAddress sender, MailboxAddress recipient, CancellationToken cancellationToken)
+    {
+        knownSize = size;
+        try
         {
-            if (i == 0 || mime[i - 1] != (byte)'\r')
-            {
-                size++;
-            }
+            await SendAsync(message, sender, [recipient], cancellationToken).ConfigureAwait(false);
         }
-
-        return mime.IsEmpty || mime[^1] == (byte)'\n' ? size : size + 2;
-
-        static int NextLineFeed(ReadOnlySpan<byte> bytes, int after)
+        finally
         {
-            var next = bytes[(after + 1)..].IndexOf((byte)'\n');
-            return next < 0 ? -1 : after + 1 + next;
+            knownSize = null;
         }
     }
 
     /// <inheritdoc />
     protected override long GetSize(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
-        NextMessageSize ?? base.GetSize(options, message, cancellationToken);
+        knownSize ?? base.GetSize(options, message, cancellationToken);
 
     /// <inheritdoc />
     protected override Task<long> GetSizeAsync(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
-        NextMessageSize is { } size ? Task.FromResult(size) : base.GetSizeAsync(options, message, cancellationToken);
+        knownSize is { } size ? Task.FromResult(size) : base.GetSizeAsync(options, message, cancellationToken);
 }

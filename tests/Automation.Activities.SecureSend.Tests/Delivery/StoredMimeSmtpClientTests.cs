@@ -8,6 +8,8 @@ namespace Automation.Activities.SecureSend.Tests.Delivery;
 
 public sealed class StoredMimeSmtpClientTests
 {
+    private static readonly MailboxAddress Address = MailboxAddress.Parse("ana@example.org");
+
     [Theory]
     [InlineData("a\r\nb\r\n", 6)]
     [InlineData("a\nb\n", 6)]
@@ -40,7 +42,7 @@ public sealed class StoredMimeSmtpClientTests
     }
 
     [Fact]
-    public async Task Send_WithTheSizeKnown_WritesTheMessageOnce_WithoutIt_MailKitWritesItTwice()
+    public async Task SendStored_WritesTheMessageOnce_MailKitsOwnSendWritesItTwice()
     {
         await using var server = await LoopbackSmtpServer.StartAsync(startTls: true);
         using var client = new StoredMimeSmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
@@ -48,9 +50,7 @@ public sealed class StoredMimeSmtpClientTests
         var known = Message("known", out var knownBody);
         var measured = Message("measured", out var measuredBody);
 
-        client.NextMessageSize = 4096;
-        await client.SendAsync(known);
-        client.NextMessageSize = null;
+        await client.SendStoredAsync(known, 4096, Address, Address, CancellationToken.None);
         await client.SendAsync(measured);
 
         Assert.Equal(knownBody.Length, knownBody.BytesRead);
