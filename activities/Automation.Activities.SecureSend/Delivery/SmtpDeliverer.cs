@@ -80,7 +80,7 @@ public sealed class SmtpDeliverer : IAsyncDisposable
             }
 
             // One parser for the group: each new one allocates its read buffers.
-            MimeParser? parser = null;
+            var parser = new MimeParser(ParserOptions.Default, Stream.Null, persistent: true);
             for (; next < items.Count; next++)
             {
                 cancellationToken.ThrowIfCancellationRequested();
@@ -89,15 +89,7 @@ public sealed class SmtpDeliverer : IAsyncDisposable
                 // Parsed in place: the parts point into the stored bytes (persistent) rather than copies of them, so the
                 // stream stays open until the message is sent.
                 using var stream = new MemoryStream(request.Mime, writable: false);
-                if (parser is null)
-                {
-                    parser = new MimeParser(ParserOptions.Default, stream, persistent: true);
-                }
-                else
-                {
-                    parser.SetStream(stream, MimeFormat.Default, persistent: true);
-                }
-
+                parser.SetStream(stream, MimeFormat.Default, persistent: true);
                 var message = parser.ParseMessage(cancellationToken);
                 try
                 {

@@ -43,10 +43,7 @@ internal sealed class StoredMimeSmtpClient : SmtpClient
         }
     }
 
-    /// <inheritdoc />
-    protected override long GetSize(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
-        knownSize ?? base.GetSize(options, message, cancellationToken);
-
+    // SendStoredAsync sends asynchronously, so only the asynchronous measurement needs the known size.
     /// <inheritdoc />
     protected override Task<long> GetSizeAsync(FormatOptions options, MimeMessage message, CancellationToken cancellationToken) =>
         knownSize is { } size ? Task.FromResult(size) : base.GetSizeAsync(options, message, cancellationToken);
