@@ -205,8 +205,9 @@ public sealed class AuditAndSecurityTests : IAsyncLifetime
     [Theory]
     [InlineData("Automation:Outbox:BatchSize", "0", "Automation:Outbox:BatchSize must be positive")]
     [InlineData("Automation:Outbox:Lease", "00:00:00", "Automation:Outbox:Lease must be positive")]
+    [InlineData("Automation:Timers:PollInterval", "00:00:00", "Automation:Timers:PollInterval must be positive")]
     [InlineData("Automation:Audit:Retention", "01:00:00", "Automation:Audit:Retention must be at least one day")]
-    public async Task OutboxAndAuditSettings_Invalid_StopStartupNamingTheSetting(string key, string value, string message)
+    public async Task OutboxTimerAndAuditSettings_Invalid_StopStartupNamingTheSetting(string key, string value, string message)
     {
         await using var bad = new ServerFactory(data, Path.Combine(AppContext.BaseDirectory, "Workflows"), new StringWriter(), new Dictionary<string, string> { [key] = value });
 

@@ -68,6 +68,32 @@ public sealed class TimerRestartTests : IDisposable
     }
 
     [Fact]
+    public async Task Delay_StoredByANodeThatStops_FiresOnAnotherNodeThatSawNoTimerAtItsStart()
+    {
+        // Only the delay journey: the every-second journeys would keep the idle node waking up for timers of its own.
+        var delayOnly = Directory.CreateDirectory(Path.Combine(data, "delay-only")).FullName;
+        File.Copy(Path.Combine(workflows, "delay-then-write.json"), Path.Combine(delayOnly, "delay-then-write.json"));
+        var settings = new Dictionary<string, string> { ["Automation:Timers:PollInterval"] = "00:00:00.5" };
+        await using var idle = new ServerFactory(data, delayOnly, console, settings);
+        Assert.Equal(HttpStatusCode.OK, (await idle.CreateClient().GetAsync("/health/ready")).StatusCode);
+        Assert.Null(await idle.Services.GetRequiredService<IWorkflowStore>().NextTimerDueAsync());
+
+        string instanceId;
+        await using (var stopping = new ServerFactory(data, delayOnly, console, settings))
+        {
+            var response = await (await stopping.SignedInClientAsync()).PostAsJsonAsync("/api/workflows/delay-then-write/execute", new { });
+            var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            Assert.Equal("Suspended", body.GetProperty("status").GetString());
+            instanceId = body.GetProperty("instanceId").GetString()!;
+        }
+
+        var state = await WaitForAsync(idle, instanceId, WorkflowStatus.Finished);
+
+        Assert.Equal(WorkflowStatus.Finished, state.Status);
+        Assert.Equal(1, console.ToString().Split('\n').Count(l => l.Trim() == "timer fired"));
+    }
+
+    [Fact]
     public async Task ManyWaitingTimers_QuartzHoldsOneWakeUp_AndEachTimerFiresOnce()
     {
         await using var server = new ServerFactory(data, workflows, console);

@@ -59,6 +59,9 @@ internal static class ServerServiceCollectionExtensions
         services.AddHostedService<Demo.DemoBootstrapService>();
         services.AddAutomationAuthentication();
         services.AddOpenApi();
+        services.AddOptions<TimerOptions>().BindConfiguration(TimerOptions.Section)
+            .Validate(o => o.PollInterval > TimeSpan.Zero, "Automation:Timers:PollInterval must be positive.")
+            .ValidateOnStart();
         services.AddSingleton<QuartzTimerScheduler>();
         services.AddSingleton<IWorkflowTimerScheduler>(provider => provider.GetRequiredService<QuartzTimerScheduler>());
         services.AddSingleton<DueTimerSweep>();
