@@ -1,4 +1,5 @@
 using Automation.Activities.SecureSend.Portal;
+using Automation.Activities.SecureSend.Testing;
 using MailKit.Security;
 using Microsoft.Extensions.Time.Testing;
 
@@ -12,13 +13,15 @@ public sealed class SmtpPortalCodeSenderTests
     [Fact]
     public async Task Send_ServerOffersStartTls_DeliversTheCodeEncryptedWithoutPhi()
     {
-        await using var smtp = new LoopbackSmtpServer(offerStartTls: true);
+        await using var smtp = await LoopbackSmtpServer.StartAsync(startTls: true);
         var sender = new SmtpPortalCodeSender(Options(smtp.Port), clock);
 
         await sender.SendAsync(new PortalCode("msg-1", "jane.doe@example.test", "123456", PortalHarness.Start.AddMinutes(10)));
 
-        var (message, secure) = Assert.Single(smtp.Received);
-        Assert.True(secure);
+        var captured = Assert.Single(smtp.Messages);
+        using var raw = new MemoryStream(captured.Raw);
+        var message = await MimeKit.MimeMessage.LoadAsync(raw);
+        Assert.True(captured.OverTls);
         Assert.Equal("jane.doe@example.test", message.To.Mailboxes.Single().Address);
         Assert.Equal("portal@hospital.test", message.From.Mailboxes.Single().Address);
         Assert.Contains("123456", message.TextBody, StringComparison.Ordinal);
@@ -29,25 +32,25 @@ public sealed class SmtpPortalCodeSenderTests
     [Fact]
     public async Task Send_ServerWithoutStartTls_DeliversNothing()
     {
-        await using var smtp = new LoopbackSmtpServer(offerStartTls: false);
+        await using var smtp = await LoopbackSmtpServer.StartAsync(startTls: false);
         var sender = new SmtpPortalCodeSender(Options(smtp.Port), clock);
 
         await Assert.ThrowsAsync<NotSupportedException>(() => sender.SendAsync(new PortalCode("msg-1", "jane.doe@example.test", "123456", PortalHarness.Start.AddMinutes(10))));
 
-        Assert.Empty(smtp.Received);
+        Assert.Equal(0, smtp.Received);
     }
 
     [Fact]
     public async Task Send_UntrustedCertificateWithoutTheTestSwitch_DeliversNothing()
     {
-        await using var smtp = new LoopbackSmtpServer(offerStartTls: true);
+        await using var smtp = await LoopbackSmtpServer.StartAsync(startTls: true);
         var options = Options(smtp.Port);
         options.Smtp.InsecureAcceptAnyCertificate = false;
         var sender = new SmtpPortalCodeSender(options, clock);
 
         await Assert.ThrowsAsync<SslHandshakeException>(() => sender.SendAsync(new PortalCode("msg-1", "jane.doe@example.test", "123456", PortalHarness.Start.AddMinutes(10))));
 
-        Assert.Empty(smtp.Received);
+        Assert.Equal(0, smtp.Received);
     }
 
     [Fact]

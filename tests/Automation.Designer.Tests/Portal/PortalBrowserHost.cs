@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Automation.Activities.SecureSend.Portal;
-using Automation.Activities.SecureSend.Tests.Portal;
+using Automation.Activities.SecureSend.Testing;
 using Automation.Engine.Audit;
 using Automation.Engine.Security;
 using Microsoft.Playwright;
@@ -40,7 +40,7 @@ public sealed partial class PortalBrowserHost : IAsyncLifetime
     {
         var port = ServerProcess.FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
-        smtp = new LoopbackSmtpServer(offerStartTls: true);
+        smtp = await LoopbackSmtpServer.StartAsync(startTls: true);
         var patients = Directory.CreateDirectory(Path.Combine(data, "fhir")).FullName;
         await File.WriteAllTextAsync(Path.Combine(patients, "Patient.ndjson"),
             $$"""{"resourceType":"Patient","id":"{{PatientId}}","birthDate":"{{BirthDate}}","name":[{"family":"Doe","given":["Jane"]}]}""" + "\n");
@@ -86,11 +86,13 @@ public sealed partial class PortalBrowserHost : IAsyncLifetime
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (DateTime.UtcNow < deadline)
         {
-            var received = smtp!.Received.ToArray();
-            if (received.Length > alreadySeen)
+            var received = smtp!.Messages;
+            if (received.Count > alreadySeen)
             {
-                var (message, secure) = received[alreadySeen];
-                Assert.True(secure, "the code went over an unencrypted SMTP session");
+                var captured = received[alreadySeen];
+                Assert.True(captured.OverTls, "the code went over an unencrypted SMTP session");
+                using var raw = new MemoryStream(captured.Raw);
+                var message = await MimeKit.MimeMessage.LoadAsync(raw);
                 Assert.Equal(Recipient, message.To.Mailboxes.Single().Address);
                 return CodePattern().Match(message.TextBody ?? "").Groups[1].Value;
             }
@@ -101,7 +103,7 @@ public sealed partial class PortalBrowserHost : IAsyncLifetime
         throw new TimeoutException("No code email arrived in 30 s:\n" + ServerLog);
     }
 
-    public int CodesSent => smtp!.Received.Count;
+    public int CodesSent => smtp!.Received;
 
     public async Task DisposeAsync()
     {
