@@ -63,6 +63,7 @@ internal static class ServerServiceCollectionExtensions
             .Validate(o => o.PollInterval > TimeSpan.Zero, "Automation:Timers:PollInterval must be positive.")
             .ValidateOnStart();
         services.AddSingleton<QuartzTimerScheduler>();
+        services.AddHostedService<TimerPollService>();
         services.AddSingleton<IWorkflowTimerScheduler>(provider => provider.GetRequiredService<QuartzTimerScheduler>());
         services.AddSingleton<DueTimerSweep>();
         services.AddSingleton<WorkflowTriggerScheduler>();

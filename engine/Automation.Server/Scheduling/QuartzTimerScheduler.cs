@@ -1,7 +1,6 @@
 using Automation.Engine.Bookmarks;
 using Automation.Engine.Execution;
 using Automation.Engine.Persistence;
-using Microsoft.Extensions.Options;
 using Quartz;
 
 namespace Automation.Server.Scheduling;
@@ -10,12 +9,10 @@ namespace Automation.Server.Scheduling;
 /// Fires workflow timers (Delay, Timer, Cron, StartAt bookmarks) with one Quartz trigger set for the earliest timer due:
 /// the store holds the timers, Quartz one wake-up whatever their number (a job per timer kept a million triggers in
 /// memory for a million waiting instances). When the wake-up fires, <see cref="TimerSweepJob"/> resumes every due timer
-/// and sets the next wake-up for the earliest timer the store still holds, and no later than
-/// <see cref="TimerOptions.PollInterval"/>: this node's wake-up only knows the timers this node stored, so the poll is
-/// what lets one node fire the timers of another that stopped (or stored them after this node last looked). Two nodes
-/// resuming the same timer is safe: the batch commit is optimistic and the loser finds the timer consumed.
+/// and sets the next wake-up for the earliest timer the store still holds. <see cref="TimerPollService"/> brings the
+/// wake-up forward for timers other nodes stored.
 /// </summary>
-internal sealed partial class QuartzTimerScheduler(ISchedulerFactory schedulerFactory, IWorkflowStore store, TimeProvider clock, IOptions<TimerOptions> options, ILogger<QuartzTimerScheduler> logger)
+internal sealed partial class QuartzTimerScheduler(ISchedulerFactory schedulerFactory, IWorkflowStore store, TimeProvider clock, ILogger<QuartzTimerScheduler> logger)
     : IWorkflowTimerScheduler
 {
     public const string Group = "workflow-timers";
@@ -92,10 +89,9 @@ internal sealed partial class QuartzTimerScheduler(ISchedulerFactory schedulerFa
         }
     }
 
-    /// <summary>Sets the wake-up for the earliest timer the store holds, or the next poll when that is sooner (or the
-    /// store holds none). After a sweep, a timer still due was not resumed (the sweep failed, e.g. the database is down):
-    /// it is tried again after <see cref="RetryDelay"/>, not at once, and so is everything when the store cannot be
-    /// read.</summary>
+    /// <summary>Sets the wake-up for the earliest timer the store holds. After a sweep, a timer still due was not
+    /// resumed (the sweep failed, e.g. the database is down): it is tried again after <see cref="RetryDelay"/>, not at
+    /// once, and so is everything when the store cannot be read.</summary>
     /// <param name="afterSweep"><c>false</c> at start-up: timers that fell due while the host was down fire at once.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
@@ -113,15 +109,10 @@ internal sealed partial class QuartzTimerScheduler(ISchedulerFactory schedulerFa
             next = retry;
         }
 
-        var now = clock.GetUtcNow();
-        var poll = now + options.Value.PollInterval;
-        var wakeUp = next switch
+        if (next is { } due)
         {
-            null => poll,
-            { } due when due > now || !afterSweep => due,
-            _ => retry,
-        };
-        await WakeUpByAsync(wakeUp < poll ? wakeUp : poll, cancellationToken).ConfigureAwait(false);
+            await WakeUpByAsync(due > clock.GetUtcNow() || !afterSweep ? due : retry, cancellationToken).ConfigureAwait(false);
+        }
     }
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "The next timer due could not be read; sweeping again shortly")]
