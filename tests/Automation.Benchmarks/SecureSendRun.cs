@@ -7,7 +7,7 @@ using Automation.Activities.SecureSend.Recipients;
 using Automation.Activities.SecureSend.Mime;
 using Automation.Activities.SecureSend.Policies;
 using Automation.Activities.SecureSend.Portal;
-using Automation.Activities.SecureSend.Testing;
+using Automation.Activities.SecureSend.Capture;
 using Automation.Engine.Audit;
 using Automation.Engine.Outbox;
 using Automation.Engine.Security;
@@ -34,7 +34,7 @@ internal static class SecureSendRun
     public static async Task RunAsync(int count, int parallelism, IReadOnlyList<string> methods)
     {
         var folder = Directory.CreateTempSubdirectory("securesend-bench-").FullName;
-        await using var server = await LoopbackSmtpServer.StartAsync(startTls: true, keepMessages: false);
+        await using var server = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = true, Keep = 0 });
         var store = RecipientStore.Create("sqlite", $"Data Source={Path.Combine(folder, "d.db")}");
         await store.MigrateAsync();
         var directory = new RecipientDirectory(store, new SmimeCertificateImporter([], TimeProvider.System), TimeProvider.System) { CacheLifetime = TimeSpan.FromHours(1) };
@@ -72,17 +72,17 @@ internal static class SecureSendRun
             // the second round is the figure to quote.
             foreach (var method in methods)
             {
-                var before = server.Received;
+                var before = server.Count;
                 var clock = Stopwatch.StartNew();
                 await SendAsync(method, count, parallelism, sender, handler, protector, server, $"run{round}");
                 clock.Stop();
-                var delivered = server.Received - before;
+                var delivered = server.Count - before;
                 Console.WriteLine($"round {round} {method,-7} {delivered,7} delivered in {clock.Elapsed.TotalSeconds,6:F2} s = {delivered / clock.Elapsed.TotalSeconds,8:N0} messages/s");
             }
         }
     }
 
-    private static async Task SendAsync(string method, int count, int parallelism, SecureSender sender, SecureSendOutboxHandler handler, PhiProtector protector, LoopbackSmtpServer server, string run)
+    private static async Task SendAsync(string method, int count, int parallelism, SecureSender sender, SecureSendOutboxHandler handler, PhiProtector protector, SmtpCapture server, string run)
     {
         const int Batch = 32;
         var batches = Enumerable.Range(0, (count + Batch - 1) / Batch).ToList();

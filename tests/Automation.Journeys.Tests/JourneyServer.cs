@@ -3,7 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Automation.Activities.SecureSend.Testing;
+using Automation.Activities.SecureSend.Capture;
 using Automation.Engine.Audit;
 using Automation.Engine.Execution;
 using Automation.Engine.Outbox;
@@ -73,7 +73,7 @@ internal sealed class JourneyServer(IReadOnlyDictionary<string, string> settings
     }
 
     /// <summary>Waits (real time) until the SMTP server holds <paramref name="count"/> messages; the background relay may deliver them too.</summary>
-    public async Task<IReadOnlyList<CapturedMessage>> MessagesAsync(LoopbackSmtpServer smtp, int count)
+    public async Task<IReadOnlyList<CapturedMessage>> MessagesAsync(SmtpCapture smtp, int count)
     {
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (smtp.Messages.Count < count && DateTime.UtcNow < deadline)

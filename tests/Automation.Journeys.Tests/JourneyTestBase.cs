@@ -3,7 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
 using Automation.Activities.Fhir.Tests.Support;
-using Automation.Activities.SecureSend.Testing;
+using Automation.Activities.SecureSend.Capture;
 using Automation.Engine.Audience;
 using Automation.Engine.Audit;
 using Automation.Engine.Persistence;
@@ -44,7 +44,7 @@ public abstract class JourneyTestBase : IAsyncLifetime
 
     private protected FhirTestServer EhrServer { get; private set; } = null!;
 
-    private protected LoopbackSmtpServer Smtp { get; private set; } = null!;
+    private protected SmtpCapture Smtp { get; private set; } = null!;
 
     private protected JourneyServer Server { get; private set; } = null!;
 
@@ -53,7 +53,7 @@ public abstract class JourneyTestBase : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Smtp = await LoopbackSmtpServer.StartAsync(startTls: true);
+        Smtp = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = true });
     }
 
     public async Task DisposeAsync()

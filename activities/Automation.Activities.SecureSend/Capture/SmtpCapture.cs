@@ -55,6 +55,11 @@ public sealed class SmtpCapture : IAsyncDisposable
     /// <summary>Messages accepted since start.</summary>
     public long Count => Interlocked.Read(ref count);
 
+    /// <summary>Decides the reply to each message (tests of refusals and slow servers): return 250 to accept, the
+    /// default when unset, or any other SMTP code to refuse it, which is then neither counted nor kept. May delay, to hold
+    /// back the acknowledgement.</summary>
+    public Func<byte[], CancellationToken, ValueTask<int>>? Responder { get; set; }
+
     /// <summary>Called for every accepted message (on the SMTP session's thread; keep it quick).</summary>
     public event Action<CapturedMessage>? MessageReceived;
 
@@ -217,14 +222,19 @@ public sealed class SmtpCapture : IAsyncDisposable
 
     private sealed class Store(SmtpCapture capture) : MessageStore
     {
-        public override Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+        public override async Task<SmtpResponse> SaveAsync(ISessionContext context, IMessageTransaction transaction, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
         {
+            if (capture.Responder is { } responder && await responder(buffer.ToArray(), cancellationToken).ConfigureAwait(false) is var code and not 250)
+            {
+                return new SmtpResponse((SmtpReplyCode)code, code >= 500 ? "rejected by the capture's responder" : "try again later");
+            }
+
             capture.Accept(
                 transaction.From?.AsAddress() ?? "",
                 transaction.To.Select(m => m.AsAddress()).ToList(),
                 context.Pipe?.IsSecure ?? false,
                 buffer);
-            return Task.FromResult(SmtpResponse.Ok);
+            return SmtpResponse.Ok;
         }
     }
 }

@@ -1,4 +1,4 @@
-using Automation.Activities.SecureSend.Testing;
+using Automation.Activities.SecureSend.Capture;
 using Automation.Activities.SecureSend.Tests.Support;
 using Automation.Cli;
 using Microsoft.Data.Sqlite;
@@ -8,9 +8,13 @@ namespace Automation.Activities.SecureSend.Tests.Cli;
 public sealed class SecureSendCliTests : IAsyncLifetime
 {
     private readonly string folder = System.IO.Directory.CreateTempSubdirectory("securesend-cli").FullName;
-    private LoopbackSmtpServer server = null!;
+    private SmtpCapture server = null!;
 
-    public async Task InitializeAsync() => server = await LoopbackSmtpServer.StartAsync(startTls: true);
+    public Task InitializeAsync()
+    {
+        server = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = true });
+        return Task.CompletedTask;
+    }
 
     public async Task DisposeAsync()
     {
@@ -61,20 +65,20 @@ public sealed class SecureSendCliTests : IAsyncLifetime
         Assert.Equal(1, exit);
         Assert.Contains("method: none", output);
         Assert.Contains("result: blocked", output);
-        Assert.Equal(0, server.Received);
+        Assert.Equal(0, server.Count);
     }
 
     [Fact]
     public async Task Send_NonPhiToServerWithoutStartTls_Bounces()
     {
-        await using var plain = await LoopbackSmtpServer.StartAsync(startTls: false);
+        await using var plain = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = false });
 
         var (exit, output, _) = await RunAsync("send", "--to", "bob@example.org", "--subject", "Hello", "--body-file", Body("See you soon"), "--smtp", $"127.0.0.1:{plain.Port}");
 
         Assert.Equal(1, exit);
         Assert.Contains("method: tls", output);
         Assert.Contains("result: bounced: TLS 1.2+ required but the SMTP server does not offer STARTTLS", output);
-        Assert.Equal(0, plain.Received);
+        Assert.Equal(0, plain.Count);
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using Automation.Activities.SecureSend.Delivery;
-using Automation.Activities.SecureSend.Testing;
+using Automation.Activities.SecureSend.Capture;
 using Automation.Activities.SecureSend.Tests.Support;
 using Automation.Engine.Audit;
 using Automation.Engine.Outbox;
@@ -14,12 +14,12 @@ public sealed class DeliveryTests : IAsyncLifetime
     private readonly FakeAuditLog audit = new();
     private readonly FakePortal portal = new();
     private Harness harness = null!;
-    private LoopbackSmtpServer server = null!;
+    private SmtpCapture server = null!;
 
     public async Task InitializeAsync()
     {
         harness = new Harness(portal);
-        server = await LoopbackSmtpServer.StartAsync(startTls: true);
+        server = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = true });
     }
 
     public async Task DisposeAsync()
@@ -125,7 +125,7 @@ public sealed class DeliveryTests : IAsyncLifetime
     [Fact]
     public async Task RequiredTls_ServerWithoutStartTls_NothingDeliveredAndBounceAudited()
     {
-        await using var plain = await LoopbackSmtpServer.StartAsync(startTls: false);
+        await using var plain = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = false });
         var (preparation, key) = await PrepareAsync("nophi@example.org", "<p>Hello {{ Patient.firstName }}</p>");
         Assert.Equal("tls", preparation.Decision!.Method);
         await using var handler = Handler(plain.Port);
@@ -134,7 +134,7 @@ public sealed class DeliveryTests : IAsyncLifetime
 
         var dead = Assert.IsType<OutboxResult.DeadResult>(results[0]);
         Assert.Contains("STARTTLS", dead.Reason);
-        Assert.Equal(0, plain.Received);
+        Assert.Equal(0, plain.Count);
         var bounce = Assert.Single(audit.Entries, e => e.Action == AuditActions.MessageBounced);
         Assert.Equal(key, bounce.MessageId);
     }
@@ -191,7 +191,7 @@ public sealed class DeliveryTests : IAsyncLifetime
 
         Assert.IsType<OutboxResult.RetryResult>(results[0]);
         Assert.Contains("SMTP 554", Assert.IsType<OutboxResult.DeadResult>(results[1]).Reason);
-        Assert.Equal(0, server.Received);
+        Assert.Equal(0, server.Count);
     }
 
     [Fact]

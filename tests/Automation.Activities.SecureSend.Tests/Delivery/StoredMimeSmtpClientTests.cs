@@ -1,6 +1,6 @@
 using System.Text;
 using Automation.Activities.SecureSend.Delivery;
-using Automation.Activities.SecureSend.Testing;
+using Automation.Activities.SecureSend.Capture;
 using MailKit.Security;
 using MimeKit;
 
@@ -44,7 +44,7 @@ public sealed class StoredMimeSmtpClientTests
     [Fact]
     public async Task SendStored_WritesTheMessageOnce_MailKitsOwnSendWritesItTwice()
     {
-        await using var server = await LoopbackSmtpServer.StartAsync(startTls: true);
+        await using var server = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = true });
         using var client = new StoredMimeSmtpClient { ServerCertificateValidationCallback = (_, _, _, _) => true };
         await client.ConnectAsync("127.0.0.1", server.Port, SecureSocketOptions.StartTls);
         var known = Message("known", out var knownBody);
@@ -55,7 +55,7 @@ public sealed class StoredMimeSmtpClientTests
 
         Assert.Equal(knownBody.Length, knownBody.BytesRead);
         Assert.Equal(2 * measuredBody.Length, measuredBody.BytesRead);
-        Assert.Equal(2, server.Received);
+        Assert.Equal(2, server.Count);
     }
 
     private static MimeMessage Message(string id, out CountingStream body)

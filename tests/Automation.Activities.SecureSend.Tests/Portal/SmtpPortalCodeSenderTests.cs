@@ -1,5 +1,5 @@
 using Automation.Activities.SecureSend.Portal;
-using Automation.Activities.SecureSend.Testing;
+using Automation.Activities.SecureSend.Capture;
 using MailKit.Security;
 using Microsoft.Extensions.Time.Testing;
 
@@ -13,7 +13,7 @@ public sealed class SmtpPortalCodeSenderTests
     [Fact]
     public async Task Send_ServerOffersStartTls_DeliversTheCodeEncryptedWithoutPhi()
     {
-        await using var smtp = await LoopbackSmtpServer.StartAsync(startTls: true);
+        await using var smtp = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = true });
         var sender = new SmtpPortalCodeSender(Options(smtp.Port), clock);
 
         await sender.SendAsync(new PortalCode("msg-1", "jane.doe@example.test", "123456", PortalHarness.Start.AddMinutes(10)));
@@ -32,25 +32,25 @@ public sealed class SmtpPortalCodeSenderTests
     [Fact]
     public async Task Send_ServerWithoutStartTls_DeliversNothing()
     {
-        await using var smtp = await LoopbackSmtpServer.StartAsync(startTls: false);
+        await using var smtp = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = false });
         var sender = new SmtpPortalCodeSender(Options(smtp.Port), clock);
 
         await Assert.ThrowsAsync<NotSupportedException>(() => sender.SendAsync(new PortalCode("msg-1", "jane.doe@example.test", "123456", PortalHarness.Start.AddMinutes(10))));
 
-        Assert.Equal(0, smtp.Received);
+        Assert.Equal(0, smtp.Count);
     }
 
     [Fact]
     public async Task Send_UntrustedCertificateWithoutTheTestSwitch_DeliversNothing()
     {
-        await using var smtp = await LoopbackSmtpServer.StartAsync(startTls: true);
+        await using var smtp = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = true });
         var options = Options(smtp.Port);
         options.Smtp.InsecureAcceptAnyCertificate = false;
         var sender = new SmtpPortalCodeSender(options, clock);
 
         await Assert.ThrowsAsync<SslHandshakeException>(() => sender.SendAsync(new PortalCode("msg-1", "jane.doe@example.test", "123456", PortalHarness.Start.AddMinutes(10))));
 
-        Assert.Equal(0, smtp.Received);
+        Assert.Equal(0, smtp.Count);
     }
 
     [Fact]

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Automation.Activities.SecureSend.Portal;
-using Automation.Activities.SecureSend.Testing;
+using Automation.Activities.SecureSend.Capture;
 using Automation.Engine.Audit;
 using Automation.Engine.Security;
 using Microsoft.Playwright;
@@ -27,7 +27,7 @@ public sealed partial class PortalBrowserHost : IAsyncLifetime
     private readonly byte[] phiKey = RandomNumberGenerator.GetBytes(32);
     private ServerProcess? server;
     private IPlaywright? playwright;
-    private LoopbackSmtpServer? smtp;
+    private SmtpCapture? smtp;
     private PortalMailbox? mailbox;
 
     public string BaseUrl { get; private set; } = "";
@@ -40,7 +40,7 @@ public sealed partial class PortalBrowserHost : IAsyncLifetime
     {
         var port = ServerProcess.FreePort();
         BaseUrl = $"http://127.0.0.1:{port}";
-        smtp = await LoopbackSmtpServer.StartAsync(startTls: true);
+        smtp = SmtpCapture.Start(new SmtpCaptureOptions { StartTls = true });
         var patients = Directory.CreateDirectory(Path.Combine(data, "fhir")).FullName;
         await File.WriteAllTextAsync(Path.Combine(patients, "Patient.ndjson"),
             $$"""{"resourceType":"Patient","id":"{{PatientId}}","birthDate":"{{BirthDate}}","name":[{"family":"Doe","given":["Jane"]}]}""" + "\n");
@@ -103,7 +103,7 @@ public sealed partial class PortalBrowserHost : IAsyncLifetime
         throw new TimeoutException("No code email arrived in 30 s:\n" + ServerLog);
     }
 
-    public int CodesSent => smtp!.Received;
+    public int CodesSent => smtp!.Messages.Count;
 
     public async Task DisposeAsync()
     {
