@@ -43,6 +43,31 @@ internal static class BenchmarkWorkflows
         });
     }
 
+    /// <summary>A Switch with three JavaScript cases (the last one matches) before a WriteLine: a branch as designed in Studio.</summary>
+    public static WorkflowDefinition SwitchOfThree()
+    {
+        var cases = new JsonArray(
+            new JsonObject { ["label"] = "Diabetic", ["condition"] = new JsonObject { ["type"] = "JavaScript", ["value"] = "input.segment === 'diabetic'" } },
+            new JsonObject { ["label"] = "Screening", ["condition"] = new JsonObject { ["type"] = "JavaScript", ["value"] = "input.age >= 50 && input.age <= 75" } },
+            new JsonObject { ["label"] = "General", ["condition"] = new JsonObject { ["type"] = "JavaScript", ["value"] = "input.segment === 'general'" } });
+        var activities = new JsonArray(
+            Activity("switch", "Elsa.FlowSwitch", ("cases", cases), ("mode", Literal("MatchFirst"))),
+            Activity("general", "Elsa.WriteLine", ("text", Literal("general"))));
+        var connections = new JsonArray(new JsonObject
+        {
+            ["source"] = new JsonObject { ["activity"] = "switch", ["port"] = "General" },
+            ["target"] = new JsonObject { ["activity"] = "general", ["port"] = "In" },
+        });
+        return WorkflowDefinitionJson.FromDocument(new JsonObject
+        {
+            ["id"] = "bench-switch-v1",
+            ["definitionId"] = "bench-switch",
+            ["version"] = 1,
+            ["isPublished"] = true,
+            ["root"] = new JsonObject { ["type"] = "Elsa.Flowchart", ["id"] = "root", ["activities"] = activities, ["connections"] = connections },
+        });
+    }
+
     public static ServiceProvider Engine() =>
         new ServiceCollection().AddSingleton(new WorkflowConsole(TextWriter.Null)).AddAutomationEngine().BuildServiceProvider();
 

@@ -12,6 +12,8 @@ public class InMemoryBenchmarks
     private ServiceProvider services = null!;
     private WorkflowInvoker invoker = null!;
     private WorkflowDefinition definition = null!;
+    private WorkflowDefinition switchOfThree = null!;
+    private readonly StartWorkflowOptions generalPatient = new() { Input = new Dictionary<string, object?> { ["segment"] = "general", ["age"] = 42L } };
 
     [GlobalSetup]
     public void Setup()
@@ -19,6 +21,7 @@ public class InMemoryBenchmarks
         services = BenchmarkWorkflows.Engine();
         invoker = services.GetRequiredService<WorkflowInvoker>();
         definition = BenchmarkWorkflows.TenSequential();
+        switchOfThree = BenchmarkWorkflows.SwitchOfThree();
     }
 
     [GlobalCleanup]
@@ -26,4 +29,7 @@ public class InMemoryBenchmarks
 
     [Benchmark(Description = "10 sequential activities, in memory")]
     public async Task<WorkflowStatus> TenSequentialInMemory() => (await invoker.StartAsync(definition)).Status;
+
+    [Benchmark(Description = "Switch of three JavaScript cases, in memory")]
+    public async Task<WorkflowStatus> SwitchOfThreeInMemory() => (await invoker.StartAsync(switchOfThree, generalPatient)).Status;
 }

@@ -88,15 +88,19 @@ public sealed class ActivityExecutionContext
     /// <exception cref="ExpressionException">The expression does not parse or fails.</exception>
     public T? Evaluate<T>(string syntax, object? value, string inputName)
     {
-        var entry = new System.Text.Json.Nodes.JsonObject
+        var workflow = execution.Workflow;
+        var expression = workflow.DataExpressions.GetOrCompile(syntax, value, inputName, () =>
         {
-            ["expression"] = new System.Text.Json.Nodes.JsonObject
+            var entry = new System.Text.Json.Nodes.JsonObject
             {
-                ["type"] = syntax,
-                ["value"] = System.Text.Json.JsonSerializer.SerializeToNode(value),
-            },
-        };
-        var expression = new ExpressionCompiler(execution.Workflow.JavaScriptOptions).Compile(entry, inputName, execution.Workflow.Variables);
+                ["expression"] = new System.Text.Json.Nodes.JsonObject
+                {
+                    ["type"] = syntax,
+                    ["value"] = System.Text.Json.JsonSerializer.SerializeToNode(value),
+                },
+            };
+            return new ExpressionCompiler(workflow.JavaScriptOptions).Compile(entry, inputName, workflow.Variables);
+        });
         var result = expression?.Evaluate(execution.ExpressionContext);
         try
         {

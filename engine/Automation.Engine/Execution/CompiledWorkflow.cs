@@ -18,4 +18,8 @@ internal sealed class CompiledWorkflow
     public required Expressions.JavaScriptOptions JavaScriptOptions { get; init; }
 
     public bool ContinueOnIncident => Definition.ContinueOnIncident;
+
+    /// <summary>Expressions held in data rather than in inputs (FlowSwitch case conditions), compiled on first use and
+    /// shared by every run of this version, by syntax, value text and input name.</summary>
+    public Expressions.DataExpressionCache DataExpressions { get; } = new();
 }
