@@ -72,6 +72,12 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, IAuditLog audit
         var methods = new Dictionary<string, long>(StringComparer.Ordinal);
         var domains = new Dictionary<string, (long Sent, long Delivered, long Bounced)>(StringComparer.OrdinalIgnoreCase);
         long delivered = 0;
+
+        // A message can be audited twice under one id: a run whose batch commit was refused is run again (its queued
+        // record stays), and the relay delivers at least once (a process that dies after the SMTP reply but before
+        // recording it delivers again). Each message counts once per action.
+        var counted = new HashSet<(string Action, string MessageId)>();
+        bool First(AuditEntry entry) => entry.MessageId is not { } id || counted.Add((entry.Action, id));
         for (long after = 0; ;)
         {
             var records = await audit.ReadAsync(after, 5000, cancellationToken).ConfigureAwait(false);
@@ -81,7 +87,7 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, IAuditLog audit
             }
 
             after = records[^1].Sequence;
-            foreach (var entry in records.Select(r => r.Entry).Where(e => e.InstanceId is { } id && instances.Contains(id)))
+            foreach (var entry in records.Select(r => r.Entry).Where(e => e.InstanceId is { } id && instances.Contains(id) && First(e)))
             {
                 var domain = entry.Details?.GetValueOrDefault("recipientDomain") is { Length: > 0 } d ? d : null;
                 switch (entry.Action)

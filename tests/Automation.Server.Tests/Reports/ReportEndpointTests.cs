@@ -78,6 +78,38 @@ public sealed class ReportEndpointTests : IDisposable
     }
 
     [Fact]
+    public async Task Report_CountsAMessageOnce_WhenARetriedRunQueuedItTwiceAndTheRelayDeliveredItTwice()
+    {
+        var designer = server.Client("designer");
+        await designer.PostJsonAsync("workflow-definitions", ElsaApiServer.Fixture("captured-final-publish-body.json"));
+        var run = await designer.PostAsync("workflow-definitions/hc-demo-1/execute", JsonContent.Create(ElsaApiServer.Fixture("captured-final-execute-body.json")));
+        var instance = run.Headers.GetValues("x-elsa-workflow-instance-id").Single();
+
+        var audit = server.Services.GetRequiredService<Automation.Engine.Audit.IAuditLog>();
+        Automation.Engine.Audit.AuditEntry Entry(string action, string messageId, string domain) => new()
+        {
+            Action = action, Actor = "system:outbox", Result = "ok", InstanceId = instance, MessageId = messageId, Method = "smime",
+            Details = new Dictionary<string, string> { ["recipientDomain"] = domain },
+        };
+        await audit.AppendAsync(
+        [
+            Entry(Automation.Engine.Audit.AuditActions.MessageQueued, "m-1", ""),
+            Entry(Automation.Engine.Audit.AuditActions.MessageQueued, "m-1", ""),
+            Entry(Automation.Engine.Audit.AuditActions.MessageDelivered, "m-1", "example.org"),
+            Entry(Automation.Engine.Audit.AuditActions.MessageDelivered, "m-1", "example.org"),
+            Entry(Automation.Engine.Audit.AuditActions.MessageQueued, "m-2", ""),
+            Entry(Automation.Engine.Audit.AuditActions.MessageDelivered, "m-2", "example.org"),
+        ]);
+
+        var report = await server.Client("auditor").GetJsonAsync("/api/reports/journeys/hc-demo-1");
+
+        Assert.Equal(2, report["methods"]!["smime"]!.GetValue<long>());
+        var domain = Assert.Single(report["domains"]!.AsArray())!;
+        Assert.Equal(("example.org", 2L, 2L), (domain["domain"]!.GetValue<string>(), domain["sent"]!.GetValue<long>(), domain["delivered"]!.GetValue<long>()));
+        Assert.Equal(2, report["funnel"]!.AsArray().Single(s => s!["stage"]!.GetValue<string>() == "delivered")!["count"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task Report_IsForbiddenToOperators_AndAnUnknownJourneyIsAProblemNamingTheField()
     {
         Assert.Equal(HttpStatusCode.Forbidden, (await server.Client("operator").GetAsync("/api/reports/journeys/anything")).StatusCode);
