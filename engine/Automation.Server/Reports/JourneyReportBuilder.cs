@@ -77,7 +77,9 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, IAuditLog audit
         // record stays), and the relay delivers at least once (a process that dies after the SMTP reply but before
         // recording it delivers again). Each message counts once per action.
         var counted = new HashSet<(string Action, string MessageId)>();
-        bool First(AuditEntry entry) => entry.MessageId is not { } id || counted.Add((entry.Action, id));
+        bool First(AuditEntry entry) => entry.MessageId is not { } id
+            || entry.Action is not (AuditActions.MessageQueued or AuditActions.MessageDelivered or AuditActions.MessageBounced)
+            || counted.Add((entry.Action, id));
         for (long after = 0; ;)
         {
             var records = await audit.ReadAsync(after, 5000, cancellationToken).ConfigureAwait(false);
