@@ -63,6 +63,34 @@ public abstract class AuditLog : IAuditLog, IAsyncDisposable
     /// <inheritdoc />
     public abstract Task<IReadOnlyList<AuditRecord>> ReadAsync(long afterSequence, int take, CancellationToken cancellationToken = default);
 
+    /// <summary>Reads the records of the given actions, in sequence order: the store skips the rest, so a report on
+    /// messages does not read every consent check and policy decision.</summary>
+    /// <param name="actions">The actions, e.g. <see cref="AuditActions.MessageDelivered"/>; at least one.</param>
+    /// <param name="afterSequence">Only records after this sequence number (for paging).</param>
+    /// <param name="take">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The records.</returns>
+    /// <exception cref="ArgumentException">No action is given.</exception>
+    public Task<IReadOnlyList<AuditRecord>> ReadActionsAsync(IReadOnlyCollection<string> actions, long afterSequence, int take, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(actions);
+        ArgumentOutOfRangeException.ThrowIfNegative(take);
+        if (actions.Count == 0)
+        {
+            throw new ArgumentException("At least one audit action is needed.", nameof(actions));
+        }
+
+        return ReadActionsCoreAsync([.. actions.Distinct(StringComparer.Ordinal)], afterSequence, take, cancellationToken);
+    }
+
+    /// <summary>Reads the records of <paramref name="actions"/> (checked: distinct, at least one).</summary>
+    /// <param name="actions">The actions.</param>
+    /// <param name="afterSequence">Only records after this sequence number.</param>
+    /// <param name="take">At most this many.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The records.</returns>
+    protected abstract Task<IReadOnlyList<AuditRecord>> ReadActionsCoreAsync(string[] actions, long afterSequence, int take, CancellationToken cancellationToken);
+
     /// <summary>Reads records whose time is in [<paramref name="from"/>, <paramref name="to"/>), in sequence order.</summary>
     /// <param name="from">The earliest time (inclusive).</param>
     /// <param name="to">The latest time (exclusive).</param>

@@ -123,6 +123,14 @@ internal sealed class PostgresAuditLog : AuditLog
         return await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
+    protected override async Task<IReadOnlyList<AuditRecord>> ReadActionsCoreAsync(string[] actions, long afterSequence, int take, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = Command(connection, null, $"SELECT {AuditColumns.Select} FROM audit_records WHERE sequence > $1 AND action = ANY($2) ORDER BY sequence LIMIT $3",
+            Long(afterSequence), TextArray(actions), Int(take));
+        return await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
+    }
+
     public override async Task<IReadOnlyList<AuditRecord>> ReadRangeAsync(DateTimeOffset from, DateTimeOffset to, long afterSequence, int take, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(take);

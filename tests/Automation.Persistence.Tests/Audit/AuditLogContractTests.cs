@@ -314,6 +314,26 @@ public abstract class AuditLogContractTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ReadActionsAsync_ReturnsOnlyThoseActions_InSequenceOrder_APageAtATime()
+    {
+        AuditEntry Of(string action, string actor) => Entry(actor) with { Action = action };
+        await Log.AppendAsync(
+        [
+            Of(AuditActions.ConsentCheck, "a"), Of(AuditActions.MessageQueued, "b"), Of(AuditActions.PolicyDecision, "c"),
+            Of(AuditActions.MessageDelivered, "d"), Of(AuditActions.MessageQueued, "e"), Of(AuditActions.ConsentCheck, "f"),
+        ]);
+        string[] messages = [AuditActions.MessageQueued, AuditActions.MessageDelivered, AuditActions.MessageQueued];
+
+        var first = await Log.ReadActionsAsync(messages, 0, 2);
+        var rest = await Log.ReadActionsAsync(messages, first[^1].Sequence, 10);
+
+        Assert.Equal([(2L, "b"), (4L, "d")], first.Select(r => (r.Sequence, r.Entry.Actor)));
+        Assert.Equal([(5L, "e")], rest.Select(r => (r.Sequence, r.Entry.Actor)));
+        Assert.Empty(await Log.ReadActionsAsync(["no.such.action"], 0, 10));
+        Assert.Equal("actions", (await Assert.ThrowsAsync<ArgumentException>(() => Log.ReadActionsAsync([], 0, 10))).ParamName);
+    }
+
+    [Fact]
     public async Task ExportAsync_TimeRange_ReturnsOnlyRecordsInIt()
     {
         await AppendManyAsync(3);
