@@ -76,7 +76,7 @@ public sealed class CheckConsent(ConsentRegistry registry, IPatientDataSource pa
         context.CompleteBeforeCommit(audit.AppendAsync(new AuditEntry
         {
             Action = AuditActions.ConsentCheck,
-            Actor = "workflow:" + context.DefinitionId,
+            Actor = AuditActors.Workflow(context.DefinitionId),
             Result = decision.Granted ? "granted" : "denied",
             InstanceId = context.WorkflowInstanceId,
             PatientHash = hasher.Hash(patientId),

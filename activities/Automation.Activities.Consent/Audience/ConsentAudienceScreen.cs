@@ -75,7 +75,7 @@ public sealed class ConsentAudienceScreen(ConsentRegistry registry, IPatientData
         return new AuditEntry
         {
             Action = AuditActions.ConsentCheck,
-            Actor = "workflow:" + definition.DefinitionId,
+            Actor = AuditActors.Workflow(definition.DefinitionId),
             Result = "denied",
             PatientHash = hasher.Hash(patientId),
             Details = details,

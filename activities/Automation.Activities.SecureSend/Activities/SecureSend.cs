@@ -128,7 +128,7 @@ public sealed class SecureSend(SecureSender sender, IAuditLog audit, PhiProtecto
     private void Finish(ActivityExecutionContext context, string key, SendPreparation preparation)
     {
         var entries = new List<AuditEntry>();
-        var actor = "workflow:" + context.DefinitionId;
+        var actor = AuditActors.Workflow(context.DefinitionId);
         var details = new Dictionary<string, string> { ["reason"] = preparation.Reason, ["activity"] = context.ActivityId };
         if (preparation.Sensitivity is { } sensitivity)
         {

@@ -56,23 +56,14 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, AuditLog audit)
 
     private static readonly string[] MessageActions = [AuditActions.MessageQueued, AuditActions.MessageDelivered, AuditActions.MessageBounced];
 
-    // Method mix and deliverability come from the audit log's message records (queued: method; delivered/bounced:
-    // recipient domain), matched to the journey's instances. The store returns only those three actions (a third
-    // of the campaign benchmark's records; consent checks and policy decisions are the rest), but every journey's: a
-    // per-journey summary maintained at delivery is the way to scale further.
+    // Method mix and deliverability come from the audit log's message records: a journey's secure-send step queues a
+    // message under the journey's actor (with its method), and the relay's delivered and bounced records (with the
+    // recipient domain) follow under the same message id. The store returns only those three actions, about a third of
+    // a campaign's records, in one pass and without listing the journey's instances; a per-journey summary maintained
+    // at delivery is the way to scale further.
     private async Task<(Dictionary<string, long> Methods, List<DomainRow> Domains, long Delivered)> MessagesAsync(string definitionId, CancellationToken cancellationToken)
     {
-        var instances = new HashSet<string>(StringComparer.Ordinal);
-        for (var skip = 0; ; skip += 1000)
-        {
-            var page = await store.ListInstancesAsync(new InstanceQuery { DefinitionId = definitionId, Skip = skip, Take = 1000 }, cancellationToken).ConfigureAwait(false);
-            instances.UnionWith(page.Items.Select(i => i.Id));
-            if (page.Items.Count < 1000)
-            {
-                break;
-            }
-        }
-
+        var actor = AuditActors.Workflow(definitionId);
         var methods = new Dictionary<string, long>(StringComparer.Ordinal);
         var domains = new Dictionary<string, (long Sent, long Delivered, long Bounced)>(StringComparer.OrdinalIgnoreCase);
         long delivered = 0;
@@ -80,8 +71,8 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, AuditLog audit)
         // A message can be audited twice under one id: a run whose batch commit was refused is run again (its queued
         // record stays), and the relay delivers at least once (a process that dies after the SMTP reply but before
         // recording it delivers again). Each message counts once per action.
-        var counted = new HashSet<(string Action, string MessageId)>();
-        bool First(AuditEntry entry) => entry.MessageId is not { } id || counted.Add((entry.Action, id));
+        var journeyMessages = new HashSet<string>(StringComparer.Ordinal);
+        var outcomes = new HashSet<(string Action, string MessageId)>();
         for (long after = 0; ;)
         {
             var records = await audit.ReadActionsAsync(MessageActions, after, 5000, cancellationToken).ConfigureAwait(false);
@@ -91,27 +82,42 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, AuditLog audit)
             }
 
             after = records[^1].Sequence;
-            foreach (var entry in records.Select(r => r.Entry).Where(e => e.InstanceId is { } id && instances.Contains(id) && First(e)))
+            foreach (var entry in records.Select(r => r.Entry))
             {
-                var domain = entry.Details?.GetValueOrDefault("recipientDomain") is { Length: > 0 } d ? d : null;
-                switch (entry.Action)
+                if (entry.MessageId is not { } messageId)
                 {
-                    case AuditActions.MessageQueued when entry.Method is { } method:
-                        methods[method] = methods.GetValueOrDefault(method) + 1;
-                        break;
-                    case AuditActions.MessageDelivered:
-                        delivered++;
-                        if (domain is not null)
-                        {
-                            var row = domains.GetValueOrDefault(domain);
-                            domains[domain] = (row.Sent + 1, row.Delivered + 1, row.Bounced);
-                        }
+                    continue;
+                }
 
-                        break;
-                    case AuditActions.MessageBounced when domain is not null:
-                        var bounced = domains.GetValueOrDefault(domain);
-                        domains[domain] = (bounced.Sent + 1, bounced.Delivered, bounced.Bounced + 1);
-                        break;
+                if (entry.Action == AuditActions.MessageQueued)
+                {
+                    if (entry.Actor == actor && journeyMessages.Add(messageId) && entry.Method is { } method)
+                    {
+                        methods[method] = methods.GetValueOrDefault(method) + 1;
+                    }
+
+                    continue;
+                }
+
+                if (!journeyMessages.Contains(messageId) || !outcomes.Add((entry.Action, messageId)))
+                {
+                    continue;
+                }
+
+                var domain = entry.Details?.GetValueOrDefault("recipientDomain") is { Length: > 0 } d ? d : null;
+                if (entry.Action == AuditActions.MessageDelivered)
+                {
+                    delivered++;
+                    if (domain is not null)
+                    {
+                        var row = domains.GetValueOrDefault(domain);
+                        domains[domain] = (row.Sent + 1, row.Delivered + 1, row.Bounced);
+                    }
+                }
+                else if (domain is not null)
+                {
+                    var bounced = domains.GetValueOrDefault(domain);
+                    domains[domain] = (bounced.Sent + 1, bounced.Delivered, bounced.Bounced + 1);
                 }
             }
         }
