@@ -43,10 +43,7 @@ public sealed class ReportEndpointTests : IDisposable
     [Fact]
     public async Task Report_CountsMethodsAndDeliverabilityByDomain_FromTheJourneysMessageRecords()
     {
-        var designer = server.Client("designer");
-        await designer.PostJsonAsync("workflow-definitions", ElsaApiServer.Fixture("captured-final-publish-body.json"));
-
-        await AppendAsync(
+        var report = await ReportOnRecordsAsync(
         [
             Queued("hc-demo-1", "m-1", "smime"),
             Queued("hc-demo-1", "m-2", "portal"),
@@ -56,8 +53,6 @@ public sealed class ReportEndpointTests : IDisposable
             Outcome(AuditActions.MessageDelivered, "m-3", "example.com"),
             Outcome(AuditActions.PolicyDecision, "m-1", "example.edu"),
         ]);
-
-        var report = await server.Client("auditor").GetJsonAsync("/api/reports/journeys/hc-demo-1");
 
         Assert.Equal(1, report["methods"]!["smime"]!.GetValue<long>());
         Assert.Equal(1, report["methods"]!["portal"]!.GetValue<long>());
@@ -72,10 +67,7 @@ public sealed class ReportEndpointTests : IDisposable
     [Fact]
     public async Task Report_CountsAMessageOnce_WhenARetriedRunQueuedItTwiceAndTheRelayDeliveredItTwice()
     {
-        var designer = server.Client("designer");
-        await designer.PostJsonAsync("workflow-definitions", ElsaApiServer.Fixture("captured-final-publish-body.json"));
-
-        await AppendAsync(
+        var report = await ReportOnRecordsAsync(
         [
             Queued("hc-demo-1", "m-1", "smime"),
             Queued("hc-demo-1", "m-1", "smime"),
@@ -84,8 +76,6 @@ public sealed class ReportEndpointTests : IDisposable
             Queued("hc-demo-1", "m-2", "smime"),
             Outcome(AuditActions.MessageDelivered, "m-2", "example.org"),
         ]);
-
-        var report = await server.Client("auditor").GetJsonAsync("/api/reports/journeys/hc-demo-1");
 
         Assert.Equal(2, report["methods"]!["smime"]!.GetValue<long>());
         var domain = Assert.Single(report["domains"]!.AsArray())!;
@@ -120,5 +110,11 @@ public sealed class ReportEndpointTests : IDisposable
         Details = new Dictionary<string, string> { ["recipientDomain"] = domain },
     };
 
-    private Task AppendAsync(IReadOnlyList<AuditEntry> entries) => server.Services.GetRequiredService<IAuditLog>().AppendAsync(entries);
+    // The journey hc-demo-1 published, the records appended, then its report as an auditor reads it.
+    private async Task<JsonNode> ReportOnRecordsAsync(IReadOnlyList<AuditEntry> records)
+    {
+        await server.Client("designer").PostJsonAsync("workflow-definitions", ElsaApiServer.Fixture("captured-final-publish-body.json"));
+        await server.Services.GetRequiredService<IAuditLog>().AppendAsync(records);
+        return await server.Client("auditor").GetJsonAsync("/api/reports/journeys/hc-demo-1");
+    }
 }
