@@ -70,9 +70,9 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, AuditLog audit)
 
         // A message can be audited twice under one id: a run whose batch commit was refused is run again (its queued
         // record stays), and the relay delivers at least once (a process that dies after the SMTP reply but before
-        // recording it delivers again). Each message counts once per action.
-        var journeyMessages = new HashSet<string>(StringComparer.Ordinal);
-        var outcomes = new HashSet<(string Action, string MessageId)>();
+        // recording it delivers again, and a retry may then be refused). Each message counts once per outcome, and once
+        // as sent to its domain.
+        var journeyMessages = new Dictionary<string, Outcomes>(StringComparer.Ordinal);
         for (long after = 0; ;)
         {
             var records = await audit.ReadActionsAsync(MessageActions, after, 5000, cancellationToken).ConfigureAwait(false);
@@ -91,7 +91,7 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, AuditLog audit)
 
                 if (entry.Action == AuditActions.MessageQueued)
                 {
-                    if (entry.Actor == actor && journeyMessages.Add(messageId) && entry.Method is { } method)
+                    if (entry.Actor == actor && journeyMessages.TryAdd(messageId, Outcomes.None) && entry.Method is { } method)
                     {
                         methods[method] = methods.GetValueOrDefault(method) + 1;
                     }
@@ -99,29 +99,30 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, AuditLog audit)
                     continue;
                 }
 
-                if (!journeyMessages.Contains(messageId) || !outcomes.Add((entry.Action, messageId)))
+                var outcome = entry.Action == AuditActions.MessageDelivered ? Outcomes.Delivered : Outcomes.Bounced;
+                if (!journeyMessages.TryGetValue(messageId, out var seen) || seen.HasFlag(outcome))
                 {
                     continue;
                 }
 
-                var domain = entry.Details?.GetValueOrDefault("recipientDomain") is { Length: > 0 } d ? d : null;
-                if (entry.Action == AuditActions.MessageDelivered)
+                journeyMessages[messageId] = seen | outcome;
+                delivered += outcome == Outcomes.Delivered ? 1 : 0;
+                if (entry.Details?.GetValueOrDefault("recipientDomain") is { Length: > 0 } domain)
                 {
-                    delivered++;
-                    if (domain is not null)
-                    {
-                        var row = domains.GetValueOrDefault(domain);
-                        domains[domain] = (row.Sent + 1, row.Delivered + 1, row.Bounced);
-                    }
-                }
-                else if (domain is not null)
-                {
-                    var bounced = domains.GetValueOrDefault(domain);
-                    domains[domain] = (bounced.Sent + 1, bounced.Delivered, bounced.Bounced + 1);
+                    var row = domains.GetValueOrDefault(domain);
+                    domains[domain] = (row.Sent + (seen == Outcomes.None ? 1 : 0), row.Delivered + (outcome == Outcomes.Delivered ? 1 : 0), row.Bounced + (outcome == Outcomes.Bounced ? 1 : 0));
                 }
             }
         }
 
         return (methods, [.. domains.OrderBy(d => d.Key, StringComparer.OrdinalIgnoreCase).Select(d => new DomainRow(d.Key, d.Value.Sent, d.Value.Delivered, d.Value.Bounced))], delivered);
+    }
+
+    [Flags]
+    private enum Outcomes
+    {
+        None = 0,
+        Delivered = 1,
+        Bounced = 2,
     }
 }

@@ -65,7 +65,7 @@ public sealed class ReportEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Report_CountsAMessageOnce_WhenARetriedRunQueuedItTwiceAndTheRelayDeliveredItTwice()
+    public async Task Report_CountsEachMessageOnce_WhenItWasQueuedTwiceDeliveredTwiceOrRefusedAfterDelivery()
     {
         var report = await ReportOnRecordsAsync(
         [
@@ -75,11 +75,13 @@ public sealed class ReportEndpointTests : IDisposable
             Outcome(AuditActions.MessageDelivered, "m-1", "example.org"),
             Queued("hc-demo-1", "m-2", "smime"),
             Outcome(AuditActions.MessageDelivered, "m-2", "example.org"),
+            Outcome(AuditActions.MessageBounced, "m-2", "example.org"),
         ]);
 
         Assert.Equal(2, report["methods"]!["smime"]!.GetValue<long>());
         var domain = Assert.Single(report["domains"]!.AsArray())!;
-        Assert.Equal(("example.org", 2L, 2L), (domain["domain"]!.GetValue<string>(), domain["sent"]!.GetValue<long>(), domain["delivered"]!.GetValue<long>()));
+        Assert.Equal(("example.org", 2L, 2L, 1L),
+            (domain["domain"]!.GetValue<string>(), domain["sent"]!.GetValue<long>(), domain["delivered"]!.GetValue<long>(), domain["bounced"]!.GetValue<long>()));
         Assert.Equal(2, Delivered(report));
     }
 
