@@ -78,6 +78,11 @@ public sealed partial class BenchCommandTests : IDisposable
         var allocated = AllocationLine().Match(allocation);
         Assert.True(allocated.Success, allocation);
         Assert.True(double.Parse(allocated.Groups["kb"].Value, CultureInfo.InvariantCulture) > 1, allocation);
+        var pause = Assert.Single(lines, l => l.StartsWith("gc_pause_ms: ", StringComparison.Ordinal));
+        var paused = PauseLine().Match(pause);
+        Assert.True(paused.Success, pause);
+        Assert.InRange(double.Parse(paused.Groups["share"].Value, CultureInfo.InvariantCulture), 0, 100);
+        Assert.True(long.Parse(paused.Groups["ms"].Value, CultureInfo.InvariantCulture) <= double.Parse(values["elapsed_seconds"], CultureInfo.InvariantCulture) * 1000 + 1, pause);
     }
 
     [Fact]
@@ -170,6 +175,9 @@ public sealed partial class BenchCommandTests : IDisposable
 
     [GeneratedRegex(@"^allocated_kb_per_message: (?<kb>\d+\.\d) \(this process; collections gen0 \d+, gen1 \d+, gen2 \d+\)$")]
     private static partial Regex AllocationLine();
+
+    [GeneratedRegex(@"^gc_pause_ms: (?<ms>\d+) \((?<share>\d+\.\d)% of the measured time\)$")]
+    private static partial Regex PauseLine();
 
     [GeneratedRegex(@"^messages_per_second: \d+(\.\d+)?$")]
     private static partial Regex ThroughputLine();

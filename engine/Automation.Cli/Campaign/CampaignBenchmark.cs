@@ -406,6 +406,9 @@ internal sealed class CampaignBenchmark(CampaignSettings settings, TextWriter ou
             ? $"cpu_ms_per_message: {used.Process.TotalMilliseconds / sent:F2} process, {machine.TotalMilliseconds / sent:F2} machine (process: this one, SMTP server included; machine: all cores' busy time, PostgreSQL included)"
             : $"cpu_ms_per_message: {used.Process.TotalMilliseconds / sent:F2} process (this one, SMTP server included)");
         lines.Add($"allocated_kb_per_message: {used.AllocatedBytes / 1024.0 / sent:F1} (this process; collections gen0 {used.Collections[0]}, gen1 {used.Collections[1]}, gen2 {used.Collections[2]})");
+        // While the server GC collects, every thread of the process waits: the share of the run spent there is what work
+        // held in flight (and promoted by each collection) costs.
+        lines.Add($"gc_pause_ms: {used.GcPause.TotalMilliseconds:F0} ({100 * used.GcPause.TotalSeconds / seconds:F1}% of the measured time)");
         lines.Add($"messages_per_second: {tally.Total.Sent / seconds:F1}");
         foreach (var line in lines)
         {
