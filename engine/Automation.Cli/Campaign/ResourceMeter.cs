@@ -5,9 +5,10 @@ namespace Automation.Cli.Campaign;
 
 /// <summary>
 /// What the measured run used: CPU time, this process's (the engine, relay and in-process SMTP server) and every core's
-/// busy time from <c>/proc/stat</c> (PostgreSQL on the same box included; steal and idle excluded), and the bytes this
-/// process allocated with the collections they caused and the time those collections paused it. Per message these are figures that a busy shared machine disturbs
-/// less than messages per second does; allocation hardly varies between identical runs at all.
+/// busy time from <c>/proc/stat</c> (PostgreSQL on the same box included; steal and idle excluded), the bytes this
+/// process allocated with the collections they caused, and how long those collections paused it. Per message these are
+/// figures that a busy shared machine disturbs less than messages per second does; allocation hardly varies between
+/// identical runs at all.
 /// </summary>
 internal sealed class ResourceMeter
 {

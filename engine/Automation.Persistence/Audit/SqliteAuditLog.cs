@@ -84,13 +84,13 @@ internal sealed class SqliteAuditLog : AuditLog
     protected override async Task<IReadOnlyList<AuditRecord>> ReadActionsCoreAsync(string[] actions, long afterSequence, int take, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var names = string.Join(", ", actions.Select((_, i) => "$action" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        await using var command = Command(connection, null, $"SELECT {AuditColumns.Select} FROM audit_records WHERE sequence > $after AND action IN ({names}) ORDER BY sequence LIMIT $take");
+        var names = actions.Select((_, i) => "$action" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        await using var command = Command(connection, null, $"SELECT {AuditColumns.Select} FROM audit_records WHERE sequence > $after AND action IN ({string.Join(", ", names)}) ORDER BY sequence LIMIT $take");
         command.Parameters.AddWithValue("$after", afterSequence);
         command.Parameters.AddWithValue("$take", take);
         for (var i = 0; i < actions.Length; i++)
         {
-            command.Parameters.AddWithValue("$action" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), actions[i]);
+            command.Parameters.AddWithValue(names[i], actions[i]);
         }
 
         return await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);

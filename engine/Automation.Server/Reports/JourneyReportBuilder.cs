@@ -106,11 +106,29 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, AuditLog audit)
                 }
 
                 journeyMessages[messageId] = seen | outcome;
-                delivered += outcome == Outcomes.Delivered ? 1 : 0;
+                if (outcome == Outcomes.Delivered)
+                {
+                    delivered++;
+                }
+
                 if (entry.Details?.GetValueOrDefault("recipientDomain") is { Length: > 0 } domain)
                 {
                     var row = domains.GetValueOrDefault(domain);
-                    domains[domain] = (row.Sent + (seen == Outcomes.None ? 1 : 0), row.Delivered + (outcome == Outcomes.Delivered ? 1 : 0), row.Bounced + (outcome == Outcomes.Bounced ? 1 : 0));
+                    if (seen == Outcomes.None)
+                    {
+                        row.Sent++;
+                    }
+
+                    if (outcome == Outcomes.Delivered)
+                    {
+                        row.Delivered++;
+                    }
+                    else
+                    {
+                        row.Bounced++;
+                    }
+
+                    domains[domain] = row;
                 }
             }
         }
