@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Automation.Engine.Audit;
 using Automation.Persistence;
-using Npgsql;
 
 namespace Automation.Benchmarks;
 
@@ -27,7 +26,7 @@ internal static class AuditThroughputRun
 
     private static async Task RunOneAsync(string provider, int callers, int seconds)
     {
-        var (connection, cleanup) = await CreateDatabaseAsync(provider);
+        var (connection, cleanup) = await BenchmarkDatabases.CreateAsync(provider, "audit");
         try
         {
             await using var log = WorkflowStoreFactory.CreateAuditLog(provider, connection);
@@ -76,36 +75,4 @@ internal static class AuditThroughputRun
     };
 
     private static double Percentile(List<double> sorted, double p) => sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)(p * sorted.Count))];
-
-    private static async Task<(string Connection, Func<Task> Cleanup)> CreateDatabaseAsync(string provider)
-    {
-        if (provider == "sqlite")
-        {
-            var folder = Directory.CreateTempSubdirectory("automation-audit-bench-").FullName;
-            return ("Data Source=" + Path.Combine(folder, "audit.db"), () =>
-            {
-                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-                Directory.Delete(folder, recursive: true);
-                return Task.CompletedTask;
-            });
-        }
-
-        var baseConnection = Environment.GetEnvironmentVariable("AUTOMATION_TEST_POSTGRES") is { Length: > 0 } configured
-            ? configured : "Host=127.0.0.1;Port=5432;Username=automation;Password=automation;Database=automation_test";
-        var schema = "bench_" + Guid.NewGuid().ToString("N");
-        await ExecuteAsync(baseConnection, $"CREATE SCHEMA \"{schema}\"");
-        return (new NpgsqlConnectionStringBuilder(baseConnection) { SearchPath = schema }.ConnectionString, async () =>
-        {
-            NpgsqlConnection.ClearAllPools();
-            await ExecuteAsync(baseConnection, $"DROP SCHEMA \"{schema}\" CASCADE");
-        });
-    }
-
-    private static async Task ExecuteAsync(string connectionString, string sql)
-    {
-        await using var connection = new NpgsqlConnection(connectionString);
-        await connection.OpenAsync();
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync();
-    }
 }

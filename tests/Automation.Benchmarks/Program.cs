@@ -6,7 +6,8 @@ namespace Automation.Benchmarks;
 /// <c>-- notification-latency [rate]</c> (FHIR notification to journey start, at a fixed rate), or
 /// <c>-- audit-throughput [callers] [seconds]</c> (audit log group commit on SQLite and PostgreSQL), or
 /// <c>-- secure-send [count] [parallelism] [methods]</c> (secure send messages/s per method), or
-/// <c>-- segment-count DIR [SEGMENT.json]</c> (population index build, then audience counts).</summary>
+/// <c>-- segment-count DIR [SEGMENT.json]</c> (population index build, then audience counts), or
+/// <c>-- journey-report [messages]</c> (one journey's report among many journeys' audit records).</summary>
 public static class BenchmarkProgram
 {
     public static async Task Main(string[] args)
@@ -46,6 +47,12 @@ public static class BenchmarkProgram
         if (args is ["segment-count", var population, ..])
         {
             await SegmentCountRun.RunAsync(population, args.Length > 2 ? args[2] : null);
+            return;
+        }
+
+        if (args is ["journey-report", ..])
+        {
+            await JourneyReportRun.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000);
             return;
         }
 

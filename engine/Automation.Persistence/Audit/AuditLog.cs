@@ -63,33 +63,32 @@ public abstract class AuditLog : IAuditLog, IAsyncDisposable
     /// <inheritdoc />
     public abstract Task<IReadOnlyList<AuditRecord>> ReadAsync(long afterSequence, int take, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads the records of the given actions, in sequence order: the store skips the rest, so a report on
-    /// messages does not read every consent check and policy decision.</summary>
-    /// <param name="actions">The actions, e.g. <see cref="AuditActions.MessageDelivered"/>; at least one.</param>
-    /// <param name="afterSequence">Only records after this sequence number (for paging).</param>
-    /// <param name="take">At most this many.</param>
+    /// <summary>Reads the message records of the messages <paramref name="actor"/> queued, a page of messages at a time in
+    /// message id order: for each message, the first of its <see cref="AuditActions.MessageQueued"/>,
+    /// <see cref="AuditActions.MessageDelivered"/> and <see cref="AuditActions.MessageBounced"/> records, in sequence
+    /// order. A message can be audited twice under one id (a step run again after its commit was refused, a delivery
+    /// repeated by an at-least-once relay), so later repeats are left out. The store finds the messages by index, so the
+    /// read costs what the actor sent, not the size of the log.</summary>
+    /// <param name="actor">The actor of the queued records, e.g. <see cref="AuditActors.Workflow"/> of a journey.</param>
+    /// <param name="afterMessageId">Only messages whose id sorts after this one in the store (the last id of the previous
+    /// page); <c>null</c> from the start.</param>
+    /// <param name="take">At most this many messages (each has one to three records).</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The records.</returns>
-    /// <exception cref="ArgumentException">No action is given.</exception>
-    public Task<IReadOnlyList<AuditRecord>> ReadActionsAsync(IReadOnlyCollection<string> actions, long afterSequence, int take, CancellationToken cancellationToken = default)
+    /// <returns>The records, by message id, then sequence.</returns>
+    public Task<IReadOnlyList<AuditRecord>> ReadMessagesQueuedByAsync(string actor, string? afterMessageId, int take, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(actions);
+        ArgumentException.ThrowIfNullOrEmpty(actor);
         ArgumentOutOfRangeException.ThrowIfNegative(take);
-        if (actions.Count == 0)
-        {
-            throw new ArgumentException("At least one audit action is needed.", nameof(actions));
-        }
-
-        return ReadActionsCoreAsync([.. actions.Distinct(StringComparer.Ordinal)], afterSequence, take, cancellationToken);
+        return ReadMessagesQueuedByCoreAsync(actor, afterMessageId ?? "", take, cancellationToken);
     }
 
-    /// <summary>Reads the records of <paramref name="actions"/> (checked: distinct, at least one).</summary>
-    /// <param name="actions">The actions.</param>
-    /// <param name="afterSequence">Only records after this sequence number.</param>
-    /// <param name="take">At most this many.</param>
+    /// <summary>Reads the message records of <paramref name="actor"/>'s messages (see <see cref="ReadMessagesQueuedByAsync"/>).</summary>
+    /// <param name="actor">The actor of the queued records.</param>
+    /// <param name="afterMessageId">Only message ids after this one; empty from the start.</param>
+    /// <param name="take">At most this many messages.</param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The records.</returns>
-    protected abstract Task<IReadOnlyList<AuditRecord>> ReadActionsCoreAsync(string[] actions, long afterSequence, int take, CancellationToken cancellationToken);
+    protected abstract Task<IReadOnlyList<AuditRecord>> ReadMessagesQueuedByCoreAsync(string actor, string afterMessageId, int take, CancellationToken cancellationToken);
 
     /// <summary>Reads records whose time is in [<paramref name="from"/>, <paramref name="to"/>), in sequence order.</summary>
     /// <param name="from">The earliest time (inclusive).</param>

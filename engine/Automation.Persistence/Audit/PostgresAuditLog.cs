@@ -31,6 +31,9 @@ internal sealed class PostgresAuditLog : AuditLog
             previous_hash text NOT NULL,
             hash text NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_audit_records_time ON audit_records (time);
+        CREATE INDEX IF NOT EXISTS ix_audit_records_queued_by ON audit_records (actor, message_id) WHERE action = 'message.queued';
+        CREATE INDEX IF NOT EXISTS ix_audit_records_message_outcomes ON audit_records (message_id)
+            WHERE action IN ('message.queued', 'message.delivered', 'message.bounced');
         CREATE TABLE IF NOT EXISTS audit_head (
             id integer PRIMARY KEY CHECK (id = 1),
             sequence bigint NOT NULL,
@@ -78,6 +81,22 @@ internal sealed class PostgresAuditLog : AuditLog
             AS r(sequence, action, actor, result, instance_id, message_id, patient_hash, policy, method, tls_protocol, tls_cipher, details, previous_hash, hash)
         """;
 
+    // The actions are literals so the planner matches the partial indexes above: the page of the actor's messages from
+    // one, their records from the other. The lateral DISTINCT ON keeps the lookups per message: as a plain join the
+    // planner chose a hash join over a scan of every message record.
+    private const string MessagesQueuedBySql = $"""
+        SELECT {AuditColumns.Select} FROM (
+            SELECT DISTINCT message_id AS page_message_id FROM audit_records
+            WHERE action = 'message.queued' AND actor = $1 AND message_id > $2 ORDER BY message_id LIMIT $3) AS page
+        CROSS JOIN LATERAL (
+            SELECT DISTINCT ON (r.action) r.* FROM audit_records r
+            WHERE r.message_id = page.page_message_id AND r.action IN ('message.queued', 'message.delivered', 'message.bounced')
+              AND (r.action <> 'message.queued' OR r.actor = $1)
+            ORDER BY r.action, r.sequence) AS firsts
+        ORDER BY message_id, sequence
+        """;
+
+
     private readonly NpgsqlDataSource dataSource;
     private readonly bool ownsDataSource;
     private readonly string? searchSchema;
@@ -123,11 +142,10 @@ internal sealed class PostgresAuditLog : AuditLog
         return await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    protected override async Task<IReadOnlyList<AuditRecord>> ReadActionsCoreAsync(string[] actions, long afterSequence, int take, CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<AuditRecord>> ReadMessagesQueuedByCoreAsync(string actor, string afterMessageId, int take, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
-        await using var command = Command(connection, null, $"SELECT {AuditColumns.Select} FROM audit_records WHERE sequence > $1 AND action = ANY($2) ORDER BY sequence LIMIT $3",
-            Long(afterSequence), TextArray(actions), Int(take));
+        await using var command = Command(connection, null, MessagesQueuedBySql, Text(actor), Text(afterMessageId), Int(take));
         return await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 

@@ -29,6 +29,9 @@ internal sealed class SqliteAuditLog : AuditLog
             previous_hash TEXT NOT NULL,
             hash TEXT NOT NULL);
         CREATE INDEX IF NOT EXISTS ix_audit_records_time ON audit_records (time);
+        CREATE INDEX IF NOT EXISTS ix_audit_records_queued_by ON audit_records (actor, message_id) WHERE action = 'message.queued';
+        CREATE INDEX IF NOT EXISTS ix_audit_records_message_outcomes ON audit_records (message_id)
+            WHERE action IN ('message.queued', 'message.delivered', 'message.bounced');
         CREATE TABLE IF NOT EXISTS audit_head (
             id INTEGER PRIMARY KEY NOT NULL CHECK (id = 1),
             sequence INTEGER NOT NULL,
@@ -57,6 +60,19 @@ internal sealed class SqliteAuditLog : AuditLog
         BEGIN SELECT RAISE(ABORT, 'audit_records is append-only; records leave only through the retention purge'); END;
         """;
 
+    // The actions are literals so the planner matches the partial indexes above: the page of the actor's messages from
+    // one, their records from the other.
+    private const string MessagesQueuedBySql = $"""
+        SELECT {AuditColumns.Select} FROM (
+            SELECT r.*, row_number() OVER (PARTITION BY r.message_id, r.action ORDER BY r.sequence) AS nth
+            FROM (SELECT DISTINCT message_id FROM audit_records
+                  WHERE action = 'message.queued' AND actor = $actor AND message_id > $after ORDER BY message_id LIMIT $take) AS page
+            JOIN audit_records r ON r.message_id = page.message_id
+            WHERE r.action IN ('message.queued', 'message.delivered', 'message.bounced') AND (r.action <> 'message.queued' OR r.actor = $actor)
+        ) AS firsts
+        WHERE nth = 1 ORDER BY message_id, sequence
+        """;
+
     private const string HoldColumns = "id, reason, from_time, to_time, instance_id, patient_hash, created_by, created_at";
 
     private readonly string connectionString;
@@ -81,18 +97,13 @@ internal sealed class SqliteAuditLog : AuditLog
         return await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 
-    protected override async Task<IReadOnlyList<AuditRecord>> ReadActionsCoreAsync(string[] actions, long afterSequence, int take, CancellationToken cancellationToken)
+    protected override async Task<IReadOnlyList<AuditRecord>> ReadMessagesQueuedByCoreAsync(string actor, string afterMessageId, int take, CancellationToken cancellationToken)
     {
         await using var connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
-        var names = actions.Select((_, i) => "$action" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        await using var command = Command(connection, null, $"SELECT {AuditColumns.Select} FROM audit_records WHERE sequence > $after AND action IN ({string.Join(", ", names)}) ORDER BY sequence LIMIT $take");
-        command.Parameters.AddWithValue("$after", afterSequence);
+        await using var command = Command(connection, null, MessagesQueuedBySql);
+        command.Parameters.AddWithValue("$actor", actor);
+        command.Parameters.AddWithValue("$after", afterMessageId);
         command.Parameters.AddWithValue("$take", take);
-        for (var i = 0; i < actions.Length; i++)
-        {
-            command.Parameters.AddWithValue(names[i], actions[i]);
-        }
-
         return await ReadRecordsAsync(command, cancellationToken).ConfigureAwait(false);
     }
 

@@ -15,6 +15,8 @@ namespace Automation.Server.Reports;
 /// </summary>
 internal sealed class JourneyReportBuilder(IWorkflowStore store, AuditLog audit)
 {
+    private const int MessagesPerPage = 2_000;
+
     public async Task<JourneyReport?> BuildAsync(string definitionId, CancellationToken cancellationToken)
     {
         var definition = await store.FindDefinitionAsync(definitionId, VersionOptions.Latest, cancellationToken).ConfigureAwait(false);
@@ -54,44 +56,33 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, AuditLog audit)
         return new JourneyReport(definitionId, definition.Name, funnel, steps, methods, domains);
     }
 
-    private static readonly string[] MessageActions = [AuditActions.MessageQueued, AuditActions.MessageDelivered, AuditActions.MessageBounced];
-
     // Method mix and deliverability come from the audit log's message records: a journey's secure-send step queues a
     // message under the journey's actor (with its method), and the relay's delivered and bounced records (with the
-    // recipient domain) follow under the same message id. The store returns only those three actions, about a third of
-    // a campaign's records, in one pass and without listing the journey's instances; a per-journey summary maintained
-    // at delivery is the way to scale further.
+    // recipient domain) follow under the same message id. The log hands over only the journey's messages, found by
+    // index, each outcome once although a message can be audited twice under one id (a run whose batch commit was
+    // refused is run again; the relay delivers at least once). A message counts once as sent to its domain.
     private async Task<(Dictionary<string, long> Methods, List<DomainRow> Domains, long Delivered)> MessagesAsync(string definitionId, CancellationToken cancellationToken)
     {
         var actor = AuditActors.Workflow(definitionId);
         var methods = new Dictionary<string, long>(StringComparer.Ordinal);
         var domains = new Dictionary<string, (long Sent, long Delivered, long Bounced)>(StringComparer.OrdinalIgnoreCase);
         long delivered = 0;
-
-        // A message can be audited twice under one id: a run whose batch commit was refused is run again (its queued
-        // record stays), and the relay delivers at least once (a process that dies after the SMTP reply but before
-        // recording it delivers again, and a retry may then be refused). Each message counts once per outcome, and once
-        // as sent to its domain.
-        var journeyMessages = new Dictionary<string, Outcomes>(StringComparer.Ordinal);
-        for (long after = 0; ;)
+        string? after = null;
+        while (true)
         {
-            var records = await audit.ReadActionsAsync(MessageActions, after, 5000, cancellationToken).ConfigureAwait(false);
+            var records = await audit.ReadMessagesQueuedByAsync(actor, after, MessagesPerPage, cancellationToken).ConfigureAwait(false);
             if (records.Count == 0)
             {
                 break;
             }
 
-            after = records[^1].Sequence;
+            string? countedAtDomain = null;
             foreach (var entry in records.Select(r => r.Entry))
             {
-                if (entry.MessageId is not { } messageId)
-                {
-                    continue;
-                }
-
+                after = entry.MessageId;
                 if (entry.Action == AuditActions.MessageQueued)
                 {
-                    if (entry.Actor == actor && journeyMessages.TryAdd(messageId, Outcomes.None) && entry.Method is { } method)
+                    if (entry.Method is { } method)
                     {
                         methods[method] = methods.GetValueOrDefault(method) + 1;
                     }
@@ -99,14 +90,8 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, AuditLog audit)
                     continue;
                 }
 
-                var outcome = entry.Action == AuditActions.MessageDelivered ? Outcomes.Delivered : Outcomes.Bounced;
-                if (!journeyMessages.TryGetValue(messageId, out var seen) || seen.HasFlag(outcome))
-                {
-                    continue;
-                }
-
-                journeyMessages[messageId] = seen | outcome;
-                if (outcome == Outcomes.Delivered)
+                var isDelivered = entry.Action == AuditActions.MessageDelivered;
+                if (isDelivered)
                 {
                     delivered++;
                 }
@@ -114,12 +99,13 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, AuditLog audit)
                 if (entry.Details?.GetValueOrDefault("recipientDomain") is { Length: > 0 } domain)
                 {
                     var row = domains.GetValueOrDefault(domain);
-                    if (seen == Outcomes.None)
+                    if (countedAtDomain != entry.MessageId)
                     {
                         row.Sent++;
+                        countedAtDomain = entry.MessageId;
                     }
 
-                    if (outcome == Outcomes.Delivered)
+                    if (isDelivered)
                     {
                         row.Delivered++;
                     }
@@ -134,13 +120,5 @@ internal sealed class JourneyReportBuilder(IWorkflowStore store, AuditLog audit)
         }
 
         return (methods, [.. domains.OrderBy(d => d.Key, StringComparer.OrdinalIgnoreCase).Select(d => new DomainRow(d.Key, d.Value.Sent, d.Value.Delivered, d.Value.Bounced))], delivered);
-    }
-
-    [Flags]
-    private enum Outcomes
-    {
-        None = 0,
-        Delivered = 1,
-        Bounced = 2,
     }
 }

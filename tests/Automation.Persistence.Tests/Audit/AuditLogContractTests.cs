@@ -314,23 +314,37 @@ public abstract class AuditLogContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task ReadActionsAsync_ReturnsOnlyThoseActions_InSequenceOrder_APageAtATime()
+    public async Task ReadMessagesQueuedByAsync_ReturnsTheFirstOfEachMessageRecord_ForTheActorsMessagesOnly_APageOfMessagesAtATime()
     {
-        AuditEntry Of(string action, string actor) => Entry(actor) with { Action = action };
+        AuditEntry Of(string action, string actor, string message, string result = "ok") =>
+            Entry(actor) with { Action = action, MessageId = message, Result = result };
+        const string journey = "workflow:reminder";
         await Log.AppendAsync(
         [
-            Of(AuditActions.ConsentCheck, "a"), Of(AuditActions.MessageQueued, "b"), Of(AuditActions.PolicyDecision, "c"),
-            Of(AuditActions.MessageDelivered, "d"), Of(AuditActions.MessageQueued, "e"), Of(AuditActions.ConsentCheck, "f"),
+            Of(AuditActions.PolicyDecision, journey, "m-2"),
+            Of(AuditActions.MessageQueued, journey, "m-2", "queued-1"),
+            Of(AuditActions.MessageQueued, journey, "m-1"),
+            Of(AuditActions.MessageQueued, "workflow:other", "m-9"),
+            Of(AuditActions.MessageDelivered, "system:outbox", "m-2", "delivered-1"),
+            Of(AuditActions.MessageQueued, journey, "m-2", "queued-2"),
+            Of(AuditActions.MessageDelivered, "system:outbox", "m-2", "delivered-2"),
+            Of(AuditActions.MessageBounced, "system:outbox", "m-2"),
+            Of(AuditActions.MessageDelivered, "system:outbox", "m-9"),
+            Of(AuditActions.ConsentCheck, journey, "m-1"),
+            Of(AuditActions.MessageQueued, journey, "m-3"),
+            Of(AuditActions.MessageBounced, "system:outbox", "m-3"),
         ]);
-        string[] messages = [AuditActions.MessageQueued, AuditActions.MessageDelivered, AuditActions.MessageQueued];
 
-        var first = await Log.ReadActionsAsync(messages, 0, 2);
-        var rest = await Log.ReadActionsAsync(messages, first[^1].Sequence, 10);
+        var first = await Log.ReadMessagesQueuedByAsync(journey, null, 2);
+        var rest = await Log.ReadMessagesQueuedByAsync(journey, first[^1].Entry.MessageId, 2);
 
-        Assert.Equal([(2L, "b"), (4L, "d")], first.Select(r => (r.Sequence, r.Entry.Actor)));
-        Assert.Equal([(5L, "e")], rest.Select(r => (r.Sequence, r.Entry.Actor)));
-        Assert.Empty(await Log.ReadActionsAsync(["no.such.action"], 0, 10));
-        Assert.Equal("actions", (await Assert.ThrowsAsync<ArgumentException>(() => Log.ReadActionsAsync([], 0, 10))).ParamName);
+        Assert.Equal(
+            ["m-1 message.queued ok", "m-2 message.queued queued-1", "m-2 message.delivered delivered-1", "m-2 message.bounced ok"],
+            first.Select(r => $"{r.Entry.MessageId} {r.Entry.Action} {r.Entry.Result}"));
+        Assert.Equal(["m-3 message.queued ok", "m-3 message.bounced ok"], rest.Select(r => $"{r.Entry.MessageId} {r.Entry.Action} {r.Entry.Result}"));
+        Assert.Empty(await Log.ReadMessagesQueuedByAsync(journey, rest[^1].Entry.MessageId, 2));
+        Assert.Empty(await Log.ReadMessagesQueuedByAsync("workflow:nobody", null, 10));
+        Assert.Equal("actor", (await Assert.ThrowsAsync<ArgumentException>(() => Log.ReadMessagesQueuedByAsync("", null, 10))).ParamName);
     }
 
     [Fact]
