@@ -8,23 +8,21 @@ namespace Automation.Benchmarks;
 
 /// <summary>
 /// How long one journey's report takes when the audit log holds many journeys' campaigns: <c>messages</c> messages of the
-/// reported journey among nine times as many of other journeys, each queued and delivered (with its policy decision), and
-/// one consent check per message, on a fresh SQLite file and a fresh PostgreSQL schema. Prints the records written and
+/// reported journey among as many of each of <c>otherJourneys</c> other journeys, each queued and delivered (with its
+/// policy decision), and one consent check per message, on a fresh SQLite file and a fresh PostgreSQL schema. Prints the records written and
 /// the report's time (best and median of five builds after one warm-up).
 /// </summary>
 internal static class JourneyReportRun
 {
-    private const int OtherJourneys = 9;
-
-    public static async Task RunAsync(int messages)
+    public static async Task RunAsync(int messages, int otherJourneys)
     {
-        Console.WriteLine($"journey report: {messages:N0} messages of the reported journey, {OtherJourneys * messages:N0} of {OtherJourneys} other journeys");
+        Console.WriteLine($"journey report: {messages:N0} messages of the reported journey, {otherJourneys * messages:N0} of {otherJourneys} other journeys");
         foreach (var provider in new[] { "sqlite", "postgres" })
         {
             var (connection, cleanup) = await BenchmarkDatabases.CreateAsync(provider, "report");
             try
             {
-                await RunOneAsync(provider, connection, messages);
+                await RunOneAsync(provider, connection, messages, otherJourneys);
             }
             finally
             {
@@ -33,7 +31,7 @@ internal static class JourneyReportRun
         }
     }
 
-    private static async Task RunOneAsync(string provider, string connection, int messages)
+    private static async Task RunOneAsync(string provider, string connection, int messages, int otherJourneys)
     {
         var store = WorkflowStoreFactory.Create(provider, connection);
         await using var log = WorkflowStoreFactory.CreateAuditLog(provider, connection);
@@ -45,10 +43,10 @@ internal static class JourneyReportRun
         var filling = Stopwatch.StartNew();
         var written = 0;
         var batch = new List<AuditEntry>(4_000);
-        for (var n = 0; n < messages * (OtherJourneys + 1); n++)
+        for (var n = 0; n < messages * (otherJourneys + 1); n++)
         {
             // Campaigns interleave in the log, as journeys running at once do.
-            var journey = n % (OtherJourneys + 1) == 0 ? definition.DefinitionId : "other-" + (n % (OtherJourneys + 1));
+            var journey = n % (otherJourneys + 1) == 0 ? definition.DefinitionId : "other-" + (n % (otherJourneys + 1));
             AddMessage(batch, journey, n);
             if (batch.Count >= 4_000)
             {

@@ -7,7 +7,7 @@ namespace Automation.Benchmarks;
 /// <c>-- audit-throughput [callers] [seconds]</c> (audit log group commit on SQLite and PostgreSQL), or
 /// <c>-- secure-send [count] [parallelism] [methods]</c> (secure send messages/s per method), or
 /// <c>-- segment-count DIR [SEGMENT.json]</c> (population index build, then audience counts), or
-/// <c>-- journey-report [messages]</c> (one journey's report among many journeys' audit records).</summary>
+/// <c>-- journey-report [messages] [otherJourneys]</c> (one journey's report among other journeys' audit records).</summary>
 public static class BenchmarkProgram
 {
     public static async Task Main(string[] args)
@@ -52,7 +52,9 @@ public static class BenchmarkProgram
 
         if (args is ["journey-report", ..])
         {
-            await JourneyReportRun.RunAsync(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000);
+            await JourneyReportRun.RunAsync(
+                messages: args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 20_000,
+                otherJourneys: args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 9);
             return;
         }
 
