@@ -96,7 +96,6 @@ internal sealed class PostgresAuditLog : AuditLog
         ORDER BY message_id, sequence
         """;
 
-
     private readonly NpgsqlDataSource dataSource;
     private readonly bool ownsDataSource;
     private readonly string? searchSchema;
