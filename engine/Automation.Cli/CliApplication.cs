@@ -20,8 +20,10 @@ public static class CliApplication
     /// <param name="output">Standard output.</param>
     /// <param name="error">Standard error.</param>
     /// <param name="input">Standard input (passwords); defaults to none.</param>
+    /// <param name="transport">How commands that talk to a running server reach it; defaults to the network (tests pass
+    /// an in-process server's handler).</param>
     /// <returns>The exit code.</returns>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader? input = null)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, TextReader? input = null, HttpMessageHandler? transport = null)
     {
         var root = new RootCommand("Automation: secure patient-engagement workflow engine.")
         {
@@ -37,6 +39,7 @@ public static class CliApplication
             RecipientsCommand.Create(output, error),
             SegmentCommand.Create(output, error),
             BenchCommand.Create(output, error),
+            AudienceCommand.Create(output, error, transport),
         };
         var parseResult = root.Parse(args);
         if (parseResult.Errors.Count > 0)

@@ -65,6 +65,22 @@ internal sealed partial class AudienceService(
             return (null, "runId", $"Run '{runId}' belongs to another segment.");
         }
 
+        var recorded = await store.GetAudienceRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (recorded is not null && recorded.DefinitionId != definitionId)
+        {
+            return (null, "runId", $"Run '{runId}' belongs to the journey '{recorded.DefinitionId}'.");
+        }
+
+        if (recorded is null)
+        {
+            // Recorded before the caller hears of it, so the run's address answers at once.
+            var now = clock.GetUtcNow();
+            await store.SaveAudienceRunAsync(new AudienceRun
+            {
+                RunId = runId, DefinitionId = definitionId, DefinitionVersionId = definition.Id, Status = "running", StartedAt = now, UpdatedAt = now,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+
         _ = running.GetOrAdd(runId, id => Task.Run(() => RunAsync(id, definitionId, segmentId, lifetime.ApplicationStopping)));
         return (runId, null, null);
     }

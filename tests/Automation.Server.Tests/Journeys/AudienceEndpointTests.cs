@@ -80,6 +80,10 @@ public sealed class AudienceEndpointTests : IDisposable
     {
         var response = await client.PostAsJsonAsync("/api/journeys/outreach/audience", new { segment });
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+
+        // The run is on record before the answer: its address answers at once.
+        var run = await client.GetFromJsonAsync<JsonElement>(response.Headers.Location);
+        Assert.Contains(run.GetProperty("status").GetString(), new[] { "running", "completed" });
         return (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("runId").GetString()!;
     }
 
