@@ -25,11 +25,21 @@ public sealed class SmtpCapture : IAsyncDisposable
     private readonly ConcurrentQueue<CapturedMessage> recent = new();
     private readonly SmtpCaptureOptions options;
     private readonly Task running;
+    private readonly CaptureFolder? folder;
     private long count;
+    private long lastSequence;
 
     private SmtpCapture(SmtpCaptureOptions options, int port, X509Certificate2? certificate)
     {
         this.options = options;
+        if (options.Folder is not null)
+        {
+            folder = new CaptureFolder(options.Folder);
+            var (kept, last) = folder.Load(options.Keep);
+            kept.ForEach(recent.Enqueue);
+            lastSequence = last;
+        }
+
         Port = port;
         Certificate = certificate;
         var endpoint = new EndpointDefinitionBuilder().Endpoint(new IPEndPoint(IPAddress.Loopback, port)).IsSecure(false).SessionTimeout(TimeSpan.FromMinutes(2));
@@ -63,7 +73,8 @@ public sealed class SmtpCapture : IAsyncDisposable
     /// <summary>Called for every accepted message (on the SMTP session's thread; keep it quick).</summary>
     public event Action<CapturedMessage>? MessageReceived;
 
-    /// <summary>The most recent messages (up to <see cref="SmtpCaptureOptions.Keep"/>), oldest first.</summary>
+    /// <summary>The most recent messages (up to <see cref="SmtpCaptureOptions.Keep"/>), oldest first, those already in
+    /// <see cref="SmtpCaptureOptions.Folder"/> at start included.</summary>
     public IReadOnlyList<CapturedMessage> Messages => [.. recent];
 
     /// <summary>Starts a capture server.</summary>
@@ -72,10 +83,6 @@ public sealed class SmtpCapture : IAsyncDisposable
     public static SmtpCapture Start(SmtpCaptureOptions? options = null)
     {
         options ??= new SmtpCaptureOptions();
-        if (options.Folder is not null)
-        {
-            Directory.CreateDirectory(options.Folder);
-        }
 
         // A free port is picked before the server binds it, so another process can take it in between: the listener
         // then faults at once and another port is tried. A configured port is used as given.
@@ -154,9 +161,10 @@ public sealed class SmtpCapture : IAsyncDisposable
     private void Accept(string from, IReadOnlyList<string> to, bool overTls, ReadOnlySequence<byte> buffer)
     {
         // Counting alone (the benchmark) copies only the header block, which is all the Message-ID needs.
-        var keepBytes = options.Keep > 0 || options.Folder is not null;
+        var keepBytes = options.Keep > 0 || folder is not null;
         var raw = keepBytes ? buffer.ToArray() : HeaderBlock(buffer);
-        var sequence = Interlocked.Increment(ref count);
+        Interlocked.Increment(ref count);
+        var sequence = Interlocked.Increment(ref lastSequence);
         var message = new CapturedMessage(sequence, DateTimeOffset.UtcNow, from, to, overTls, MessageIdOf(raw), options.Keep > 0 ? raw : []);
         if (options.Keep > 0)
         {
@@ -166,10 +174,7 @@ public sealed class SmtpCapture : IAsyncDisposable
             }
         }
 
-        if (options.Folder is not null)
-        {
-            File.WriteAllBytes(Path.Combine(options.Folder, sequence.ToString("D8", System.Globalization.CultureInfo.InvariantCulture) + ".eml"), raw);
-        }
+        folder?.Write(message, raw);
 
         MessageReceived?.Invoke(message);
     }

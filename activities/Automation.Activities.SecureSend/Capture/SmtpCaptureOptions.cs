@@ -12,6 +12,8 @@ public sealed class SmtpCaptureOptions
     /// <summary>How many recent messages to keep in memory with their bytes (older ones are only counted).</summary>
     public int Keep { get; set; } = 1000;
 
-    /// <summary>A folder to write every message to as <c>&lt;sequence&gt;.eml</c>, or <c>null</c>.</summary>
+    /// <summary>A folder to write every message to as <c>&lt;sequence&gt;.eml</c> (with its envelope in
+    /// <c>envelopes.ndjson</c>), or <c>null</c>. A capture started on a folder that holds mail lists it and numbers on
+    /// after it.</summary>
     public string? Folder { get; set; }
 }

@@ -107,6 +107,58 @@ public sealed class SmtpCaptureTests
         Assert.Equal(0, capture.Count);
     }
 
+    [Fact]
+    public async Task A_capture_started_again_on_its_folder_lists_the_mail_there_and_numbers_on_without_writing_over_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("automation-capture-").FullName;
+        try
+        {
+            var options = new SmtpCaptureOptions { Folder = folder, Keep = 2 };
+            await using (var first = SmtpCapture.Start(options))
+            {
+                await SendAsync(first, "one@example.org", "First");
+                await SendAsync(first, "two@example.org", "Second");
+                await SendAsync(first, "three@example.org", "Third");
+            }
+
+            // A folder from before envelopes were written: its message is listed from its headers, not claimed as TLS.
+            File.WriteAllText(Path.Combine(folder, "00000004.eml"), "From: care@hospital.test\r\nTo: Four <four@example.org>\r\nMessage-ID: <m4@test>\r\nSubject: Fourth\r\n\r\nold\r\n");
+            var written = Directory.GetFiles(folder, "*.eml").ToDictionary(path => Path.GetFileName(path), File.ReadAllBytes);
+
+            await using var second = SmtpCapture.Start(options);
+            Assert.Equal(0, second.Count);
+            Assert.Equal([(3L, "three@example.org", true), (4L, "four@example.org", false)], second.Messages.Select(m => (m.Sequence, m.To.Single(), m.OverTls)));
+            Assert.Equal("Third", (await MimeMessage.LoadAsync(new MemoryStream(second.Messages[0].Raw))).Subject);
+            Assert.Equal("m4@test", second.Messages[1].MessageId);
+
+            await SendAsync(second, "five@example.org", "Fifth");
+
+            var fifth = second.Messages[^1];
+            Assert.Equal((5L, "five@example.org", 1L), (fifth.Sequence, fifth.To.Single(), second.Count));
+            Assert.Equal("Fifth", (await MimeMessage.LoadAsync(Path.Combine(folder, "00000005.eml"))).Subject);
+            Assert.All(written, file => Assert.Equal(file.Value, File.ReadAllBytes(Path.Combine(folder, file.Key))));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static async Task SendAsync(SmtpCapture capture, string to, string subject)
+    {
+        using var client = new SmtpClient { SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13 };
+        client.ServerCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == capture.Certificate!.GetCertHashString();
+        await client.ConnectAsync("127.0.0.1", capture.Port, SecureSocketOptions.StartTls);
+        var message = new MimeMessage { Subject = subject };
+        message.From.Add(MailboxAddress.Parse("care@hospital.test"));
+        message.To.Add(MailboxAddress.Parse(to));
+        message.Body = new TextPart("plain") { Text = subject };
+        var before = capture.Count;
+        await client.SendAsync(message);
+        await client.DisconnectAsync(true);
+        Assert.True(await capture.WaitForCountAsync(before + 1, TimeSpan.FromSeconds(10)));
+    }
+
     [Theory]
     [InlineData("From: a@b\r\nMessage-ID: <x1@y>\r\n\r\nbody", "x1@y")]
     [InlineData("Message-Id: <first@y>\r\nSubject: s\r\n\r\nMessage-ID: <not-a-header@y>", "first@y")]
