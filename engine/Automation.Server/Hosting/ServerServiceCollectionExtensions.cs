@@ -80,6 +80,7 @@ internal static class ServerServiceCollectionExtensions
         });
         services.AddQuartzHostedService(o => o.WaitForJobsToComplete = true);
         services.AddSecurityKeys();
+        services.AddDatabaseKeyRing();
         services.AddAutomationAudit();
         services.AddSegments(provider =>
         {

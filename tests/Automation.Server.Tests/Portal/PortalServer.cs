@@ -27,12 +27,17 @@ internal sealed partial class PortalServer : WebApplicationFactory<Program>
     public const string PatientId = "p0000042";
     public const string BirthDate = "1961-03-14";
 
-    private readonly string data = Directory.CreateTempSubdirectory("automation-portal-").FullName;
+    private readonly string data;
+
+    private readonly bool ownsData;
 
     private readonly IReadOnlyDictionary<string, string> settings;
 
     public PortalServer(IReadOnlyDictionary<string, string>? settings = null)
     {
+        data = Directory.CreateTempSubdirectory("automation-portal-").FullName;
+        ownsData = true;
+        Clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         this.settings = settings ?? new Dictionary<string, string>();
         var patients = Directory.CreateDirectory(Path.Combine(data, "fhir")).FullName;
         File.WriteAllText(Path.Combine(patients, "Patient.ndjson"),
@@ -40,7 +45,20 @@ internal sealed partial class PortalServer : WebApplicationFactory<Program>
         Tokens = new SignedTokens(RandomNumberGenerator.GetBytes(32), Clock);
     }
 
-    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    /// <summary>A second server process on <paramref name="first"/>'s data folder (its database and key files) and
+    /// clock, as a second node behind one address.</summary>
+    public PortalServer(PortalServer first)
+    {
+        data = first.data;
+        settings = first.settings;
+        Clock = first.Clock;
+        Tokens = first.Tokens;
+    }
+
+    public FakeTimeProvider Clock { get; }
+
+    /// <summary>The SQLite database both nodes share.</summary>
+    public string DatabaseFile => Path.Combine(data, "automation.db");
 
     public SignedTokens Tokens { get; }
 
@@ -78,11 +96,17 @@ internal sealed partial class PortalServer : WebApplicationFactory<Program>
     /// <summary>Posts a form the way the page's own form does: with the antiforgery field read from the page.</summary>
     public static async Task<HttpResponseMessage> SubmitAsync(HttpClient browser, string page, string path, params (string Name, string Value)[] fields)
     {
+        return await browser.PostAsync(path, Form(page, fields));
+    }
+
+    /// <summary>A page's form as its browser would post it: the antiforgery field read from the page, then the fields.</summary>
+    public static FormUrlEncodedContent Form(string page, params (string Name, string Value)[] fields)
+    {
         var antiforgery = AntiforgeryField().Match(page);
         Assert.True(antiforgery.Success, "the page has no antiforgery field");
         var form = new List<KeyValuePair<string, string>> { new(antiforgery.Groups[1].Value, System.Net.WebUtility.HtmlDecode(antiforgery.Groups[2].Value)) };
         form.AddRange(fields.Select(f => new KeyValuePair<string, string>(f.Name, f.Value)));
-        return await browser.PostAsync(path, new FormUrlEncodedContent(form));
+        return new FormUrlEncodedContent(form);
     }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -112,6 +136,11 @@ internal sealed partial class PortalServer : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
+        if (!ownsData)
+        {
+            return;
+        }
+
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
         try
         {
