@@ -71,6 +71,7 @@ public sealed partial class AudienceCommandTests : JourneyTestBase
         var anotherJourneysRun = await CliAsync("audience", "enter", "re-engagement", "--segment", Segment, "--run-id", enrollmentRun.RunId, "--api-key", operatorKey);
         var auditorKey = await CliAsync("audience", "enter", Journey, "--segment", Segment, "--api-key", await ApiKeyAsync("auditor"));
         var noKey = await CliAsync("audience", "enter", Journey, "--segment", Segment);
+        var plainHttpToAnotherMachine = await CliAsync("audience", "enter", Journey, "--segment", Segment, "--api-key", operatorKey, "--server", "http://automation.example.org");
 
         Assert.Equal((CliApplication.Invalid, "segment"), (unknownSegment.Code, FieldOf(unknownSegment.Error)));
         Assert.Contains("no-such-segment", unknownSegment.Error, StringComparison.Ordinal);
@@ -81,6 +82,7 @@ public sealed partial class AudienceCommandTests : JourneyTestBase
         Assert.Equal((CliApplication.Invalid, "--api-key"), (auditorKey.Code, FieldOf(auditorKey.Error)));
         Assert.Contains("(403)", auditorKey.Error, StringComparison.Ordinal);
         Assert.Equal((CliApplication.Invalid, "--api-key"), (noKey.Code, FieldOf(noKey.Error)));
+        Assert.Equal((CliApplication.Invalid, "--server"), (plainHttpToAnotherMachine.Code, FieldOf(plainHttpToAnotherMachine.Error)));
         Assert.Equal([enrollmentRun.RunId], (await Server.Services.GetRequiredService<IWorkflowStore>().ListAudienceRunsAsync(null, 10)).Select(r => r.RunId));
     }
 
@@ -93,7 +95,8 @@ public sealed partial class AudienceCommandTests : JourneyTestBase
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await CliApplication.RunAsync([.. args, "--server", "http://localhost/"], output, error, transport: Server.Server.CreateHandler());
+        string[] arguments = args.Contains("--server") ? args : [.. args, "--server", "http://localhost/"];
+        var code = await CliApplication.RunAsync(arguments, output, error, transport: Server.Server.CreateHandler());
         return (code, output.ToString(), error.ToString());
     }
 

@@ -59,6 +59,12 @@ internal static class AudienceCommand
                 return CliApplication.Invalid;
             }
 
+            if (given.Scheme == "http" && !given.IsLoopback)
+            {
+                await error.WriteLineAsync($"--server: use https for a server on another machine ({given.Host}); the API key would travel in clear.").ConfigureAwait(false);
+                return CliApplication.Invalid;
+            }
+
             // A base with a path (https://host/automation) keeps it: relative paths resolve under it only with a final slash.
             var baseAddress = given.AbsoluteUri.EndsWith('/') ? given : new Uri(given.AbsoluteUri + "/");
             using var http = transport is null ? new HttpClient() : new HttpClient(transport, disposeHandler: false);
