@@ -19,6 +19,9 @@ public abstract class WorkflowStoreContractTests
     /// <summary>How many rows the store keeps for an instance's journal (its own table, read directly).</summary>
     protected abstract Task<long> CountJournalRowsAsync(string instanceId);
 
+    /// <summary>The names of the indexes on the instances table (store SQL).</summary>
+    protected abstract Task<IReadOnlyList<string>> InstanceIndexesAsync();
+
     // ---- Migrations ----
 
     [Fact]
@@ -64,6 +67,15 @@ public abstract class WorkflowStoreContractTests
         // Assert
         Assert.NotNull(await other.FindDefinitionAsync(definitionId, VersionOptions.Latest));
         await DisposeAsync(other);
+    }
+
+    [Fact]
+    public async Task MigrateAsync_LeavesOneIndexForLookupsByDefinition_TheOneWithTheCorrelationId()
+    {
+        var indexes = await InstanceIndexesAsync();
+
+        Assert.Contains("ix_instances_definition_correlation", indexes);
+        Assert.DoesNotContain("ix_instances_definition", indexes);
     }
 
     // ---- Definitions ----

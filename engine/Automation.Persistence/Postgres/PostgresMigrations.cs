@@ -122,5 +122,11 @@ internal static class PostgresMigrations
         new(23, """
             ALTER TABLE journal ADD COLUMN IF NOT EXISTS completed_at timestamptz NULL;
             """),
+
+        // ix_instances_definition_correlation (migration 20) serves every lookup by definition id with its prefix; the
+        // single-column index was one more entry to write per instance and answered nothing the other does not.
+        new(24, """
+            DROP INDEX IF EXISTS ix_instances_definition;
+            """),
     ];
 }
