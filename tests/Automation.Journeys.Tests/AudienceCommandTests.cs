@@ -5,7 +5,9 @@ using System.Text.RegularExpressions;
 using cli::Automation.Cli;
 using Automation.Engine.Persistence;
 using Automation.Persistence.Identity;
+using Automation.Server.Journeys;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Task = System.Threading.Tasks.Task;
 
 namespace Automation.Journeys.Tests;
@@ -86,6 +88,25 @@ public sealed partial class AudienceCommandTests : JourneyTestBase
         Assert.Equal([enrollmentRun.RunId], (await Server.Services.GetRequiredService<IWorkflowStore>().ListAudienceRunsAsync(null, 10)).Select(r => r.RunId));
     }
 
+    [Fact]
+    public async Task AudienceEnter_ARunThatFailsBeforeItEntersAnyone_EndsFailed_AndTheCommandSaysHowToResume()
+    {
+        // The run's own lookup of the journey (the second one; the first is the request's check) fails, as a database
+        // gone away would make it.
+        Population.AddRange([Ehr.Patient("m1", "Member1", "m1@example.org", "1962-01-15"), Ehr.Consent("c-m1", "m1", "HMARKT")]);
+        await StartAsync(testServices: services => services.Replace(ServiceDescriptor.Singleton(provider =>
+            ActivatorUtilities.CreateInstance<AudienceService>(provider, SecondDefinitionLookupFails.Wrap(provider.GetRequiredService<IWorkflowStore>())))));
+
+        var (code, output, error) = await CliAsync("audience", "enter", Journey, "--segment", Segment, "--api-key", await ApiKeyAsync("operator"), "--interval-ms", "50");
+
+        Assert.True(code == CliApplication.Failed, output + error);
+        var runId = Regex.Match(output, @"^run (\S+):").Groups[1].Value;
+        Assert.StartsWith($"failed: IOException: the definition lookup failed (test); it resumes from its saved position with --run-id {runId}", error, StringComparison.Ordinal);
+        var run = await Server.Services.GetRequiredService<IWorkflowStore>().GetAudienceRunAsync(runId);
+        Assert.Equal(("failed", 0L), (run!.Status, run.Entered));
+        Assert.Empty(await InstancesAsync(Journey));
+    }
+
     [GeneratedRegex(@"^\[[#.]{30}\] +\d{1,3}% \d/6 members, \d entered, \d already in the journey, \d kept out by the consent screen$")]
     private static partial Regex ProgressLine();
 
@@ -96,7 +117,8 @@ public sealed partial class AudienceCommandTests : JourneyTestBase
         using var output = new StringWriter();
         using var error = new StringWriter();
         string[] arguments = args.Contains("--server") ? args : [.. args, "--server", "http://localhost/"];
-        var code = await CliApplication.RunAsync(arguments, output, error, transport: Server.Server.CreateHandler());
+        // A run that never ends would keep the command watching: fail instead of hanging.
+        var code = await CliApplication.RunAsync(arguments, output, error, transport: Server.Server.CreateHandler()).WaitAsync(TimeSpan.FromSeconds(60));
         return (code, output.ToString(), error.ToString());
     }
 
@@ -106,5 +128,38 @@ public sealed partial class AudienceCommandTests : JourneyTestBase
     {
         var (_, key) = await Server.Services.GetRequiredService<AccountService>().CreateApiKeyAsync("cli-" + role + "-" + Guid.NewGuid().ToString("N")[..6], role, CancellationToken.None);
         return key;
+    }
+}
+
+/// <summary>A view of the workflow store whose second published-definition lookup fails; every other call goes through.</summary>
+internal class SecondDefinitionLookupFails : System.Reflection.DispatchProxy
+{
+    private IWorkflowStore inner = null!;
+    private int lookups;
+
+    public static IWorkflowStore Wrap(IWorkflowStore store)
+    {
+        var proxy = Create<IWorkflowStore, SecondDefinitionLookupFails>();
+        ((SecondDefinitionLookupFails)(object)proxy).inner = store;
+        return proxy;
+    }
+
+    protected override object? Invoke(System.Reflection.MethodInfo? targetMethod, object?[]? args)
+    {
+        ArgumentNullException.ThrowIfNull(targetMethod);
+        if (targetMethod.Name == nameof(IWorkflowStore.FindDefinitionAsync) && Interlocked.Increment(ref lookups) == 2)
+        {
+            return Task.FromException<Automation.Engine.Definitions.WorkflowDefinition?>(new IOException("the definition lookup failed (test)"));
+        }
+
+        try
+        {
+            return targetMethod.Invoke(inner, args);
+        }
+        catch (System.Reflection.TargetInvocationException exception) when (exception.InnerException is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(exception.InnerException).Throw();
+            throw;
+        }
     }
 }

@@ -132,10 +132,28 @@ internal sealed partial class AudienceService(
         catch (Exception exception)
         {
             LogFailed(exception, runId, definitionId);
+            await RecordFailureAsync(runId, exception).ConfigureAwait(false);
         }
         finally
         {
             running.TryRemove(runId, out _);
+        }
+    }
+
+    // AudienceEntry records its own failures; one before it began (the journey retracted, the segment deleted, no
+    // population) would otherwise leave the run "running" for whoever watches it.
+    private async Task RecordFailureAsync(string runId, Exception exception)
+    {
+        try
+        {
+            if (await store.GetAudienceRunAsync(runId, CancellationToken.None).ConfigureAwait(false) is { Status: "running" } run)
+            {
+                await store.SaveAudienceRunAsync(run with { Status = "failed", Error = exception.GetType().Name + ": " + exception.Message, UpdatedAt = clock.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception recording)
+        {
+            LogFailureNotRecorded(recording, runId);
         }
     }
 
@@ -144,4 +162,7 @@ internal sealed partial class AudienceService(
 
     [LoggerMessage(EventId = 7202, Level = LogLevel.Error, Message = "Audience run {RunId} for {DefinitionId} failed; it resumes from its saved position when started again")]
     private partial void LogFailed(Exception exception, string runId, string definitionId);
+
+    [LoggerMessage(EventId = 7203, Level = LogLevel.Error, Message = "Audience run {RunId} failed, and the failure could not be recorded on the run")]
+    private partial void LogFailureNotRecorded(Exception exception, string runId);
 }
