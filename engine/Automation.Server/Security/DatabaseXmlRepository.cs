@@ -42,11 +42,13 @@ internal sealed class DatabaseXmlRepository(ServerDatabase database) : IXmlRepos
     private void Execute(string sql, Action<DbCommand> use)
     {
         using var connection = Open();
-        if (Interlocked.Exchange(ref migrated, 1) == 0)
+        // Two callers may both create the table (IF NOT EXISTS); a failed create is tried again on the next call.
+        if (Volatile.Read(ref migrated) == 0)
         {
             using var create = connection.CreateCommand();
             create.CommandText = Schema;
             create.ExecuteNonQuery();
+            Volatile.Write(ref migrated, 1);
         }
 
         using var command = connection.CreateCommand();
