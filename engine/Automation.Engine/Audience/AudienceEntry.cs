@@ -54,7 +54,7 @@ public sealed class AudienceEntry(IWorkflowStore store, WorkflowRuntime runtime,
         }
 
         run = run is null
-            ? new AudienceRun { RunId = runId, DefinitionId = definition.DefinitionId, DefinitionVersionId = definition.Id, Status = "running", StartedAt = now, UpdatedAt = now }
+            ? AudienceRun.Begin(runId, definition, now)
             : run with { Status = "running", Error = null, UpdatedAt = now };
         await store.SaveAudienceRunAsync(run, cancellationToken).ConfigureAwait(false);
 
@@ -96,7 +96,7 @@ public sealed class AudienceEntry(IWorkflowStore store, WorkflowRuntime runtime,
                 Advance(inFlight.Result);
             }
 
-            run = run with { Status = "failed", Error = exception.GetType().Name + ": " + exception.Message, UpdatedAt = timeProvider.GetUtcNow() };
+            run = run.FailedWith(exception, timeProvider.GetUtcNow());
             await store.SaveAudienceRunAsync(run, CancellationToken.None).ConfigureAwait(false);
             throw;
         }

@@ -1,3 +1,5 @@
+using Automation.Engine.Definitions;
+
 namespace Automation.Engine.Audience;
 
 /// <summary>
@@ -39,4 +41,21 @@ public sealed record AudienceRun
 
     /// <summary>Why it failed, when it did (no PHI).</summary>
     public string? Error { get; init; }
+
+    /// <summary>A run of <paramref name="definition"/> that begins now, at position 0.</summary>
+    /// <param name="runId">The run id.</param>
+    /// <param name="definition">The published journey version its instances run.</param>
+    /// <param name="now">The start time.</param>
+    /// <returns>The run, <c>running</c>.</returns>
+    public static AudienceRun Begin(string runId, WorkflowDefinition definition, DateTimeOffset now) => new()
+    {
+        RunId = runId, DefinitionId = definition.DefinitionId, DefinitionVersionId = definition.Id, Status = "running", StartedAt = now, UpdatedAt = now,
+    };
+
+    /// <summary>This run, failed: the exception's type and message (ids only, never patient data) become its error.</summary>
+    /// <param name="exception">Why it failed.</param>
+    /// <param name="now">The time of the failure.</param>
+    /// <returns>The run, <c>failed</c>.</returns>
+    public AudienceRun FailedWith(Exception exception, DateTimeOffset now) =>
+        this with { Status = "failed", Error = exception.GetType().Name + ": " + exception.Message, UpdatedAt = now };
 }

@@ -74,11 +74,7 @@ internal sealed partial class AudienceService(
         if (recorded is null)
         {
             // Recorded before the caller hears of it, so the run's address answers at once.
-            var now = clock.GetUtcNow();
-            await store.SaveAudienceRunAsync(new AudienceRun
-            {
-                RunId = runId, DefinitionId = definitionId, DefinitionVersionId = definition.Id, Status = "running", StartedAt = now, UpdatedAt = now,
-            }, cancellationToken).ConfigureAwait(false);
+            await store.SaveAudienceRunAsync(AudienceRun.Begin(runId, definition, clock.GetUtcNow()), cancellationToken).ConfigureAwait(false);
         }
 
         _ = running.GetOrAdd(runId, id => Task.Run(() => RunAsync(id, definitionId, segmentId, lifetime.ApplicationStopping)));
@@ -148,7 +144,7 @@ internal sealed partial class AudienceService(
         {
             if (await store.GetAudienceRunAsync(runId, CancellationToken.None).ConfigureAwait(false) is { Status: "running" } run)
             {
-                await store.SaveAudienceRunAsync(run with { Status = "failed", Error = exception.GetType().Name + ": " + exception.Message, UpdatedAt = clock.GetUtcNow() }, CancellationToken.None).ConfigureAwait(false);
+                await store.SaveAudienceRunAsync(run.FailedWith(exception, clock.GetUtcNow()), CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch (Exception recording)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using System.Xml.Linq;
 using Automation.Engine.Security;
 using Automation.Server.Hosting;
 using Automation.Server.Security;
@@ -84,11 +85,11 @@ public sealed class PortalKeyRingTests : IDisposable
             var repository = new DatabaseXmlRepository(database);
             var encryptor = new PhiXmlEncryptor(PhiProtector.CreateEphemeral());
 
-            repository.StoreElement(new System.Xml.Linq.XElement("key", new System.Xml.Linq.XAttribute("id", "a")), "key-a");
-            repository.StoreElement(encryptor.Encrypt(new System.Xml.Linq.XElement("masterKey", "secret")).EncryptedElement, "key-b");
-            repository.StoreElement(new System.Xml.Linq.XElement("key", new System.Xml.Linq.XAttribute("id", "a2")), "key-a");
+            repository.StoreElement(new XElement("key", new XAttribute("id", "a")), "key-a");
+            repository.StoreElement(encryptor.Encrypt(new XElement("masterKey", "secret")).EncryptedElement, "key-b");
+            repository.StoreElement(new XElement("key", new XAttribute("id", "a2")), "key-a");
 
-            var elements = repository.GetAllElements().Select(e => e.ToString(System.Xml.Linq.SaveOptions.DisableFormatting)).ToList();
+            var elements = repository.GetAllElements().Select(e => e.ToString(SaveOptions.DisableFormatting)).ToList();
             Assert.Equal(2, elements.Count);
             Assert.Equal("<key id=\"a2\" />", elements[0]);
             Assert.StartsWith("<" + PhiXmlEncryptor.ElementName + ">", elements[1], StringComparison.Ordinal);
